@@ -1,0 +1,56 @@
+# prehab: `make build` builds the demo site, `make test` runs every test.
+# Both set up everything on a fresh machine (a .venv with pinned versions,
+# and on Debian as root the system packages the PDFs and browser tests need).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements.lock
+SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0
+
+.PHONY: build test serve bench system-deps clean lock
+
+build: $(VENV)/.installed
+	$(BIN)/prehab build
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/prehab build
+	$(BIN)/python -m pytest -q
+
+serve: $(VENV)/.installed
+	$(BIN)/prehab serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c $(LOCK) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c $(LOCK) -e '.[test]'
+	@touch $@
+
+# WeasyPrint needs Pango; the browser tests need Debian's chromium; the PDF
+# tests look at pages with pdftoppm; libharfbuzz-subset0 makes PDFs ~6x faster.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install these system packages first (e.g. sudo apt-get install$$missing)."; exit 1; \
+	  fi; \
+	fi
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^prehab' > $(LOCK)
+
+clean:
+	rm -rf $(VENV) site_output .prehab-cache

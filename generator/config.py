@@ -1,0 +1,129 @@
+"""Site settings (`content/site.toml`) validated against a schema, and the
+options of one build. Unknown keys are errors, as in MkDocs' strict mode."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .diagnostics import Diagnostic
+
+CONFIG_PATH = "content/site.toml"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CallToAction(_Strict):
+    title: str
+    text: str
+    url: str
+    label: str
+
+
+class PdfSettings(_Strict):
+    page_sizes: tuple[Literal["A4", "Letter"], ...] = ("A4", "Letter")
+
+
+class SiteConfig(_Strict):
+    title: str = Field(min_length=1)
+    base_url: str
+    language: str = "en"
+    description: str = ""
+    body_areas: dict[str, str] = Field(default_factory=dict)
+    cta: CallToAction | None = None
+    pdf: PdfSettings = PdfSettings()
+    articles_per_page: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL such as 'https://example.org'")
+        return value.rstrip("/")
+
+    @field_validator("body_areas")
+    @classmethod
+    def _area_slugs(cls, value: dict[str, str]) -> dict[str, str]:
+        for slug in value:
+            if not re.match(SLUG_PATTERN, slug):
+                raise ValueError(f"body area '{slug}' is not a slug (lowercase letters, digits, hyphens)")
+        return value
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ('' or '/sub'), prefixed to every URL."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    pdf: bool = True
+    base_url: str | None = None  # overrides site.toml (the dev server's local address)
+
+
+def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    path = root / CONFIG_PATH
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Diagnostic(CONFIG_PATH, None, "missing site settings: create content/site.toml with title and base_url", code="no-config")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Diagnostic(CONFIG_PATH, None, f"cannot read the site settings: {exc}", code="unreadable")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        return None, [Diagnostic(CONFIG_PATH, line, f"invalid TOML: {exc}", code="bad-toml")]
+    try:
+        return SiteConfig.model_validate(data), []
+    except ValidationError as exc:
+        return None, [
+            Diagnostic(CONFIG_PATH, _key_line(text, err["loc"]), _config_message(err), code="bad-config")
+            for err in exc.errors()
+        ]
+
+
+def _config_message(err) -> str:
+    name = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        from .diagnostics import did_you_mean
+
+        known = SiteConfig.model_fields if len(err["loc"]) == 1 else {}
+        return f"unknown setting '{name}'" + (did_you_mean(str(err["loc"][-1]), known) if known else "")
+    if err["type"] == "missing":
+        return f"missing setting '{name}'"
+    return f"setting '{name}': {err['msg'].removeprefix('Value error, ')}"
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _key_line(text: str, loc: tuple) -> int | None:
+    """The line where a (possibly nested) key is set, by a plain scan."""
+    section = ".".join(str(p) for p in loc[:-1]) if len(loc) > 1 else ""
+    key = str(loc[-1]) if loc else ""
+    current = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped.strip("[]").strip()
+            if current == ".".join(str(p) for p in loc):
+                return number
+            continue
+        if current == section and re.match(rf'^"?{re.escape(key)}"?\s*=', stripped):
+            return number
+    return 1

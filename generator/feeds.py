@@ -1,0 +1,74 @@
+"""Stage 5, render (machine-readable outputs): the Atom feed, the sitemap and
+robots.txt. Built with ElementTree so every text is escaped; dates come from
+content, never from the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from .model import Output, SiteGraph
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_SIZE = 20
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def render_feeds(graph: SiteGraph, page_urls: list[str], html: dict[tuple, str]) -> list[Output]:
+    origin = graph.config.base_url[: len(graph.config.base_url) - len(graph.config.base_path)]
+    return [
+        Output("feed.xml", _atom(graph, origin, html)),
+        Output("sitemap.xml", _sitemap(graph, origin, page_urls)),
+        Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {origin}{graph.urls.asset('sitemap.xml')}\n".encode()),
+    ]
+
+
+def _atom(graph: SiteGraph, origin: str, html: dict[tuple, str]) -> bytes:
+    ET.register_namespace("", ATOM)
+    cfg = graph.config
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": cfg.language})
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = cfg.title
+    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = cfg.description
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = origin + graph.urls.home()
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"href": origin + graph.urls.home()})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": origin + graph.urls.asset("feed.xml")})
+    articles = graph.articles[:FEED_SIZE]
+    newest = max((a.meta.updated or a.meta.date for a in articles), default=dt.date(2000, 1, 1))
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
+    for article in articles:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = article.title
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = origin + article.url
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"href": origin + article.url})
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(article.meta.date)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(article.meta.updated or article.meta.date)
+        author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        ET.SubElement(author, f"{{{ATOM}}}name").text = graph.get("authors", article.meta.author).meta.name
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = article.meta.summary
+        content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
+        content.text = _absolute_links(html[("articles", article.slug, "body")], origin)
+        for tag in article.meta.tags:
+            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _absolute_links(fragment: str, origin: str) -> str:
+    """Feed readers resolve links against the feed, not the page: make site
+    links absolute (href="/x" -> href="https://site/x")."""
+    return fragment.replace('href="/', f'href="{origin}/').replace('src="/', f'src="{origin}/')
+
+
+def _sitemap(graph: SiteGraph, origin: str, page_urls: list[str]) -> bytes:
+    ET.register_namespace("", SITEMAP)
+    urlset = ET.Element(f"{{{SITEMAP}}}urlset")
+    modified = {n.url: (n.meta.updated or n.meta.date) for n in graph.articles}
+    for url in sorted(page_urls):
+        entry = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
+        ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = origin + url
+        if url in modified:
+            ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = modified[url].isoformat()
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(urlset, encoding="utf-8", xml_declaration=False) + b"\n"

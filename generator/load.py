@@ -1,0 +1,227 @@
+"""Stage 1, load: walk `content/`, read each source, split its front matter
+from its body and record the file line of every front-matter key, so that
+later stages can point editors at the exact line of a mistake."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from .diagnostics import Diagnostic
+
+KINDS = ("articles", "exercises", "routines", "authors", "pages")
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FENCE = "---"
+IGNORED_PREFIXES = (".", "#", "~")
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
+
+LineMap = dict[tuple, int]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A Markdown source as read from disk, before validation."""
+
+    kind: str
+    slug: str
+    path: str  # project-relative, e.g. "content/articles/x.md"
+    front: dict
+    lines: LineMap  # key path -> 1-based file line; () -> first front-matter line
+    body: str
+    body_line: int  # file line of the body's first line
+    digest: str  # hash of the raw bytes, for caches
+
+    def line_of(self, loc: tuple) -> int:
+        """The file line for a key path, falling back to its nearest parent."""
+        loc = tuple(loc)
+        while loc and loc not in self.lines:
+            loc = loc[:-1]
+        return self.lines.get(loc, 1)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A YAML data file (the study registry) with its line map."""
+
+    path: str
+    data: dict
+    lines: LineMap
+    digest: str
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    sources: tuple[SourceFile, ...]
+    studies: DataFile
+    images: frozenset[str]  # content-relative paths of files under content/images
+    rejected: frozenset[tuple[str, str]] = frozenset()  # (kind, slug) of sources that could not be read
+
+
+def is_editor_junk(name: str) -> bool:
+    return name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES)
+
+
+def load_content(root: Path) -> tuple[LoadedContent, list[Diagnostic]]:
+    """Read every source under `root/content`. Never raises on bad content."""
+    import hashlib
+
+    content = root / "content"
+    diagnostics: list[Diagnostic] = []
+    sources: list[SourceFile] = []
+    rejected: set[tuple[str, str]] = set()
+    for kind in KINDS:
+        folder = content / kind
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.iterdir()):
+            if is_editor_junk(file.name) or not file.name.endswith(".md"):
+                continue
+            rel = f"content/{kind}/{file.name}"
+            slug = file.name[: -len(".md")]
+            if not SLUG_RE.match(slug):
+                diagnostics.append(Diagnostic(rel, 1, f"bad file name '{file.name}': a slug may only hold lowercase letters, digits and single hyphens (e.g. '{suggest_slug(slug)}.md'); rename the file", code="bad-slug"))
+                continue
+            raw, problem = read_text(file)
+            if problem:
+                diagnostics.append(Diagnostic(rel, None, problem, code="unreadable"))
+                rejected.add((kind, slug))
+                continue
+            digest = hashlib.sha256(raw.encode()).hexdigest()
+            source, problems = parse_source(kind, slug, rel, raw, digest)
+            diagnostics.extend(problems)
+            if source:
+                sources.append(source)
+            else:
+                rejected.add((kind, slug))
+
+    studies_path = content / "studies.yml"
+    studies = DataFile("content/studies.yml", {}, {}, "")
+    if studies_path.is_file():
+        raw, problem = read_text(studies_path)
+        if problem:
+            diagnostics.append(Diagnostic("content/studies.yml", None, problem, code="unreadable"))
+        else:
+            data, lines, problems = parse_yaml("content/studies.yml", raw, 1)
+            diagnostics.extend(problems)
+            if data is not None and not isinstance(data, dict):
+                diagnostics.append(Diagnostic("content/studies.yml", 1, "the study registry must map study ids to studies", code="bad-yaml"))
+                data = {}
+            studies = DataFile("content/studies.yml", data or {}, lines, hashlib.sha256(raw.encode()).hexdigest())
+
+    images_dir = content / "images"
+    images = frozenset(
+        p.relative_to(content).as_posix()
+        for p in images_dir.rglob("*")
+        if p.is_file() and not is_editor_junk(p.name)
+    ) if images_dir.is_dir() else frozenset()
+    return LoadedContent(tuple(sources), studies, images, frozenset(rejected)), diagnostics
+
+
+def read_text(file: Path) -> tuple[str, str | None]:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return "", f"cannot read the file: {exc.strerror}"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", f"line {line}: the file is not valid UTF-8 text; save it as UTF-8"
+
+
+def parse_source(kind, slug, rel, raw, digest) -> tuple[SourceFile | None, list[Diagnostic]]:
+    lines = raw.split("\n")
+    if not frontmatter.YAMLHandler().detect(raw) or lines[0].strip() != FENCE:
+        return None, [Diagnostic(rel, 1, "missing front matter: start the file with a '---' line, the fields, then another '---' line", code="no-front-matter")]
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
+    except StopIteration:
+        return None, [Diagnostic(rel, 1, "the front matter opened here is never closed: add a '---' line after the last field", code="unclosed-front-matter")]
+    block = "\n".join(lines[1:end])
+    data, line_map, problems = parse_yaml(rel, block, 2)
+    if problems:
+        return None, problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [Diagnostic(rel, 2, "the front matter must be a list of 'field: value' lines", code="bad-yaml")]
+    body = "\n".join(lines[end + 1 :])
+    return SourceFile(kind, slug, rel, data, line_map, body, end + 2, digest), []
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses aliases and duplicate keys."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                f"duplicate field '{key}' (first on line {seen[key] + 1 + loader._line_offset})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(rel: str, text: str, first_line: int):
+    """Parse YAML and map every key path to its file line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _StrictLoader(text)
+        loader._line_offset = first_line - 1
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        col = (mark.column + 1) if mark else None
+        what = exc.problem or exc.context or "invalid YAML"
+        quoted = ""
+        if mark:
+            src_lines = text.split("\n")
+            if 0 <= mark.line < len(src_lines) and src_lines[mark.line].strip():
+                text_line = src_lines[mark.line].strip()
+                quoted = f" in '{text_line[:70]}{'...' if len(text_line) > 70 else ''}'"
+        return None, {}, [Diagnostic(rel, line, f"invalid YAML: {what}{quoted} (column {col}); check quotes, colons and indentation", code="bad-yaml", column=col)]
+    except yaml.YAMLError as exc:
+        return None, {}, [Diagnostic(rel, first_line, f"invalid YAML: {exc}", code="bad-yaml")]
+    lines: LineMap = {(): first_line}
+    if node is not None:
+        _map_lines(node, (), first_line - 1, lines)
+    return data, lines, []
+
+
+def _map_lines(node, loc: tuple, offset: int, out: LineMap) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = loc + (key.value,)
+            out[here] = key.start_mark.line + 1 + offset
+            _map_lines(value, here, offset, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            here = loc + (i,)
+            out[here] = item.start_mark.line + 1 + offset
+            _map_lines(item, here, offset, out)
+
+
+def suggest_slug(text: str) -> str:
+    """A valid slug made from any text: 'Knee Pain!' -> 'knee-pain'."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "untitled"

@@ -1,0 +1,130 @@
+"""Stage 4, markup: Markdown bodies to HTML with Python-Markdown, plus two
+inline extensions that substitute already-resolved `[[slug]]` links and
+`[@id]` citations (code spans and blocks are left alone), and content image
+paths rewritten to site URLs. Reads the site graph, never changes it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .links import WIKI_LINK, citation_ids
+from .model import Body, Node, SiteGraph
+
+
+@dataclass
+class _Page:
+    """What the extensions need while converting the bodies of one page."""
+
+    graph: SiteGraph
+    numbers: dict[str, int] = field(default_factory=dict)
+    cite_count: int = 0
+
+
+class _WikiLink(InlineProcessor):
+    def __init__(self, page_ref):
+        super().__init__(WIKI_LINK.pattern)
+        self.page_ref = page_ref
+
+    def handleMatch(self, m, data):
+        graph = self.page_ref().graph
+        node = graph.by_slug.get(m.group(1).strip())
+        if node is None:  # resolve has reported it; never reached in a good build
+            return None, None, None
+        a = etree.Element("a", {"href": node.url, "class": f"xref xref-{node.kind}"})
+        a.text = m.group(2) or node.title
+        return a, m.start(0), m.end(0)
+
+
+class _Citation(InlineProcessor):
+    def __init__(self, page_ref):
+        super().__init__(r"\[(@[^\]\[]+)\]")
+        self.page_ref = page_ref
+
+    def handleMatch(self, m, data):
+        ids = citation_ids(m.group(1))
+        page = self.page_ref()
+        if not ids or any(i not in page.numbers for i in ids):
+            return None, None, None
+        page.cite_count += 1
+        sup = etree.Element("sup", {"class": "cite", "id": f"cite-{page.cite_count}"})
+        for k, study_id in enumerate(ids):
+            if k:
+                sep = etree.SubElement(sup, "span", {"class": "cite-sep"})
+                sep.text = ","
+            number = page.numbers[study_id]
+            a = etree.SubElement(sup, "a", {"href": f"#ref-{number}", "role": "doc-noteref", "aria-label": f"Reference {number}"})
+            a.text = str(number)
+        return sup, m.start(0), m.end(0)
+
+
+class _ContentImages(Treeprocessor):
+    def __init__(self, md, page_ref):
+        super().__init__(md)
+        self.page_ref = page_ref
+
+    def run(self, root):
+        urls = self.page_ref().graph.urls
+        for img in root.iter("img"):
+            src = img.get("src", "")
+            if not src.startswith(("http://", "https://", "//", "data:")):
+                img.set("src", urls.asset(src))
+            img.set("loading", "lazy")
+            img.set("decoding", "async")
+
+
+class _PrehabSyntax(Extension):
+    def __init__(self, page_ref):
+        super().__init__()
+        self.page_ref = page_ref
+
+    def extendMarkdown(self, md):
+        md.inlinePatterns.register(_WikiLink(self.page_ref), "prehab-link", 176)
+        md.inlinePatterns.register(_Citation(self.page_ref), "prehab-cite", 175)
+        md.treeprocessors.register(_ContentImages(md, self.page_ref), "prehab-images", 5)
+
+
+class Markup:
+    """One Markdown converter, reused for every body of a build."""
+
+    def __init__(self, graph: SiteGraph):
+        self.page = _Page(graph)
+        self._node: Node | None = None
+        self.md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "smarty", "toc", _PrehabSyntax(lambda: self.page)],
+            extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
+            output_format="html",
+        )
+
+    def html(self, body: Body, node: Node, graph: SiteGraph) -> str:
+        if self._node is not node:
+            self._node = node
+            self.page = _Page(graph, {sid: i for i, sid in enumerate(node.citations, start=1)})
+        self.md.reset()
+        return self.md.convert(body.markdown)
+
+    def inline(self, text: str, node: Node, graph: SiteGraph) -> str:
+        """A one-paragraph Markdown field (a 'why') without the <p> wrapper."""
+        html = self.html(Body(text, node.path, 1), node, graph)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            return html[3:-4]
+        return html
+
+
+def render_markup(graph: SiteGraph) -> dict[tuple, str]:
+    """HTML for every Markdown body in the graph, keyed (kind, slug, part)."""
+    converter = Markup(graph)
+    html: dict[tuple, str] = {}
+    for node in graph.by_key.values():
+        key = (node.kind, node.slug)
+        html[key + ("body",)] = converter.html(node.body, node, graph)
+        if node.why is not None:
+            html[key + ("why",)] = converter.inline(node.why.markdown, node, graph)
+        for i, feature in enumerate(node.features):
+            html[key + ("feature", i)] = converter.inline(feature.why.markdown, node, graph)
+    return html

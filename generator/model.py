@@ -1,0 +1,166 @@
+"""The resolved site graph: frozen values that resolve builds and render
+and the PDF cards read. Relations are slugs, looked up in `SiteGraph`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import SiteConfig
+from .schema import Study
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site, in memory, path relative to the output folder."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Body:
+    """A piece of Markdown and where it stands, for markup and its errors."""
+
+    markdown: str
+    path: str
+    first_line: int
+
+
+@dataclass(frozen=True)
+class Dose:
+    sets: int
+    reps: int | None = None
+    seconds: int | None = None
+    per_side: bool = False
+    rest_seconds: int | None = None
+
+    @property
+    def amount(self) -> str:
+        """'3 x 10 each side', '3 x 30 s', '1 x 20 min'."""
+        if self.seconds is not None:
+            each = f"{self.seconds // 60} min" if self.seconds >= 120 and self.seconds % 60 == 0 else f"{self.seconds} s"
+        else:
+            each = str(self.reps)
+        return f"{self.sets} x {each}" + (" each side" if self.per_side else "")
+
+    @property
+    def rest(self) -> str:
+        return f"rest {self.rest_seconds} s" if self.rest_seconds else ""
+
+    @property
+    def text(self) -> str:
+        """'3 x 10 each side, rest 60 s': the same words on every page and card."""
+        return ", ".join(part for part in (self.amount, self.rest) if part)
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    id: str
+    study: Study
+
+    @property
+    def link(self) -> str:
+        s = self.study
+        if s.doi:
+            return f"https://doi.org/{s.doi}"
+        if s.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{s.pmid}/"
+        return s.url or ""
+
+    @property
+    def short_authors(self) -> str:
+        names = [a.split()[-1] for a in self.study.authors]
+        if len(names) == 1:
+            return names[0]
+        if len(names) == 2:
+            return f"{names[0]} and {names[1]}"
+        return f"{names[0]} et al."
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or a body area, with what it lists."""
+
+    taxonomy: str  # "tags" | "body-areas"
+    slug: str
+    name: str
+    url: str
+    articles: tuple[str, ...] = ()
+    exercises: tuple[str, ...] = ()
+    routines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An exercise featured in an article, with the article's own 'why'."""
+
+    exercise: str
+    why: Body
+
+
+@dataclass(frozen=True)
+class Step:
+    """An exercise in a routine with its resolved dose."""
+
+    exercise: str
+    dose: Dose
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """One published document: article, exercise, routine, author or page."""
+
+    kind: str
+    slug: str
+    url: str
+    path: str  # source path, e.g. content/articles/x.md
+    meta: Any  # the kind's schema model
+    body: Body
+    digest: str
+    citations: tuple[str, ...] = ()  # study ids, in order of first citation
+    features: tuple[Feature, ...] = ()  # articles
+    steps: tuple[Step, ...] = ()  # routines
+    dose: Dose | None = None  # exercises
+    why: Body | None = None  # exercises: why it works
+    tags: tuple[str, ...] = ()  # tag slugs
+    areas: tuple[str, ...] = ()  # body area slugs
+    used_in: tuple[tuple[str, str], ...] = ()  # (kind, slug) of pages featuring this one
+    related: tuple[str, ...] = ()  # same kind, most related first
+    links_to: tuple[tuple[str, str], ...] = ()  # (kind, slug) this document links or features
+
+    @property
+    def title(self) -> str:
+        return getattr(self.meta, "title", None) or self.meta.name
+
+
+@dataclass(frozen=True)
+class SiteGraph:
+    config: SiteConfig
+    urls: Urls
+    articles: tuple[Node, ...]  # newest first
+    exercises: tuple[Node, ...]  # by title
+    routines: tuple[Node, ...]
+    authors: tuple[Node, ...]
+    pages: tuple[Node, ...]
+    studies: dict[str, Study]
+    tags: tuple[Term, ...]
+    areas: tuple[Term, ...]
+    images: frozenset[str]
+    build_date: dt.date
+    by_key: dict[tuple[str, str], Node] = field(default_factory=dict)  # (kind, slug) -> node
+    by_slug: dict[str, Node] = field(default_factory=dict)  # slug -> node, for [[slug]]
+
+    def get(self, kind: str, slug: str) -> Node:
+        return self.by_key[(kind, slug)]
+
+    def citations_of(self, node: Node) -> tuple[Citation, ...]:
+        return tuple(Citation(i, sid, self.studies[sid]) for i, sid in enumerate(node.citations, start=1))
+
+    def term(self, taxonomy: str, slug: str) -> Term:
+        terms = self.tags if taxonomy == "tags" else self.areas
+        return next(t for t in terms if t.slug == slug)

@@ -1,0 +1,186 @@
+"""Front-matter models, one per content kind: field rules only (types,
+required fields, bounds). References between documents are checked later, in
+resolve. The same models generate the JSON Schemas and the docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Numbers editors write unquoted (volume: 7, pmid: 28422125) are kept as text.
+Code = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
+SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'goblet-squat'"
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Image(Strict):
+    """An illustration: `src` is relative to content/ (e.g. images/x.svg)."""
+
+    src: Text
+    alt: Text = Field(description="What the picture shows, for readers who cannot see it.")
+
+
+class Hero(Strict):
+    image: Text
+    alt: Text = Field(description="What the picture shows, for readers who cannot see it.")
+
+
+class Dose(Strict):
+    sets: int = Field(ge=1, le=20)
+    reps: int | None = Field(default=None, ge=1, le=200)
+    seconds: int | None = Field(default=None, ge=1, le=7200)
+    per_side: bool = False
+    rest_seconds: int | None = Field(default=None, ge=0, le=900)
+
+    @model_validator(mode="after")
+    def _reps_or_seconds(self):
+        if (self.reps is None) == (self.seconds is None):
+            raise ValueError("give either 'reps' or 'seconds' (exactly one of them)")
+        return self
+
+
+class FeaturedExercise(Strict):
+    exercise: Slug
+    why: Text | None = Field(default=None, description="Markdown: why this exercise helps in this article.")
+
+
+class Article(Strict):
+    title: Text
+    date: dt.date
+    updated: dt.date | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    author: Slug
+    tags: tuple[Text, ...] = ()
+    body_areas: tuple[Slug, ...] = ()
+    hero: Hero | None = None
+    exercises: tuple[Slug | FeaturedExercise, ...] = ()
+    routine: Slug | None = None
+    draft: bool = False
+
+    @model_validator(mode="after")
+    def _updated_after_date(self):
+        if self.updated is not None and self.updated < self.date:
+            raise ValueError("'updated' is earlier than 'date'")
+        return self
+
+
+class Exercise(Strict):
+    title: Text
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    why_it_works: Text = Field(description="Markdown: why the exercise helps; may cite [@study].")
+    body_areas: tuple[Slug, ...] = Field(min_length=1)
+    muscles: tuple[Text, ...] = ()
+    equipment: tuple[Text, ...] = Field(default=(), description="[] means bodyweight only.")
+    level: Literal["beginner", "intermediate", "advanced"] = "beginner"
+    image: Image | None = None
+    video: str | None = None
+    dose: Dose
+    cues: tuple[Text, ...] = ()
+    studies: tuple[Text, ...] = ()
+    draft: bool = False
+
+    @field_validator("video")
+    @classmethod
+    def _https(cls, value):
+        if value is not None and not re.match(r"^https://[^\s/]+\S*$", value):
+            raise ValueError("must be an https:// URL")
+        return value
+
+
+class RoutineStep(Strict):
+    exercise: Slug
+    sets: int | None = Field(default=None, ge=1, le=20)
+    reps: int | None = Field(default=None, ge=1, le=200)
+    seconds: int | None = Field(default=None, ge=1, le=7200)
+    per_side: bool | None = None
+    rest_seconds: int | None = Field(default=None, ge=0, le=900)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _not_both(self):
+        if self.reps is not None and self.seconds is not None:
+            raise ValueError("give 'reps' or 'seconds', not both")
+        return self
+
+
+class Routine(Strict):
+    title: Text
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    body_areas: tuple[Slug, ...] = ()
+    times_per_week: int = Field(ge=1, le=7)
+    weeks: int = Field(default=6, ge=1, le=52)
+    minutes: int = Field(ge=1, le=240)
+    exercises: tuple[RoutineStep, ...] = Field(min_length=1)
+    studies: tuple[Text, ...] = ()
+    draft: bool = False
+
+
+class Author(Strict):
+    name: Text
+    role: Text | None = None
+    photo: Image | None = None
+
+
+class Page(Strict):
+    title: Text
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+
+class Study(Strict):
+    title: Text
+    authors: tuple[Text, ...] = Field(min_length=1)
+    year: int = Field(ge=1800, le=2100)
+    journal: Text
+    volume: Code | None = None
+    issue: Code | None = None
+    pages: Code | None = None
+    doi: str | None = None
+    pmid: Code | None = None
+    url: str | None = None
+    finding: Text
+    caveats: Text | None = None
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, value):
+        if value is not None and not DOI_RE.match(value):
+            raise ValueError("does not look like a DOI (e.g. '10.1038/srep45975', without 'https://doi.org/')")
+        return value
+
+    @field_validator("pmid")
+    @classmethod
+    def _pmid(cls, value):
+        if value is not None and not value.isdigit():
+            raise ValueError("a PubMed id is digits only, e.g. '28422125'")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value):
+        if value is not None and not re.match(r"^https?://[^\s/]+\S*$", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _some_identifier(self):
+        if not (self.doi or self.pmid or self.url):
+            raise ValueError("give at least one of 'doi', 'pmid' or 'url' so readers can find the study")
+        return self
+
+
+MODELS: dict[str, type[Strict]] = {
+    "articles": Article,
+    "exercises": Exercise,
+    "routines": Routine,
+    "authors": Author,
+    "pages": Page,
+}

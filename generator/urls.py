@@ -1,0 +1,47 @@
+"""The one place that maps content to URLs and URLs to output files.
+Every URL is site-absolute and carries the base path of `base_url`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+SECTIONS = {"articles": "articles", "exercises": "exercises", "routines": "routines", "authors": "authors", "pages": ""}
+# Top-level names a plain page may not take: they are the site's own sections.
+RESERVED = frozenset({"articles", "exercises", "routines", "authors", "tags", "body-areas", "images", "static", "search", "feed", "sitemap", "404", "pagefind"})
+
+
+def slugify(text: str) -> str:
+    """'Low back pain' -> 'low-back-pain' ([a-z0-9-]+ only)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_path: str = ""  # '' or '/sub' (from base_url)
+
+    def home(self) -> str:
+        return self.base_path + "/"
+
+    def page(self, kind: str, slug: str) -> str:
+        section = SECTIONS[kind]
+        return f"{self.base_path}/{section}/{slug}/" if section else f"{self.base_path}/{slug}/"
+
+    def section(self, kind: str, number: int = 1) -> str:
+        url = f"{self.base_path}/{SECTIONS[kind]}/"
+        return url if number == 1 else f"{url}page/{number}/"
+
+    def term(self, taxonomy: str, slug: str) -> str:
+        return f"{self.base_path}/{taxonomy}/{slug}/"
+
+    def asset(self, path: str) -> str:
+        """A file copied as is: 'images/x.svg' -> '/images/x.svg'."""
+        return f"{self.base_path}/{path.lstrip('/')}"
+
+    def output_path(self, url: str) -> str:
+        """'/sub/articles/x/' -> 'articles/x/index.html' (relative to the output folder)."""
+        path = url[len(self.base_path):] if url.startswith(self.base_path) else url
+        path = path.lstrip("/")
+        return path + "index.html" if path == "" or path.endswith("/") else path

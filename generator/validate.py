@@ -1,0 +1,236 @@
+"""Stage 2, validate: apply the front-matter models to every loaded source
+and the study registry, and turn each pydantic error into a diagnostic at the
+file line of the offending key, with a hint on how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, did_you_mean
+from .load import LineMap, LoadedContent, SourceFile
+from .schema import MODELS, SLUG_HINT, Study
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source whose front matter passed its model."""
+
+    kind: str
+    slug: str
+    path: str
+    meta: Any  # the kind's model instance (schema.Article, ...)
+    lines: LineMap
+    body: str
+    body_line: int
+    digest: str
+
+    def line_of(self, loc: tuple) -> int:
+        loc = tuple(loc)
+        while loc and loc not in self.lines:
+            loc = loc[:-1]
+        return self.lines.get(loc, 1)
+
+
+@dataclass(frozen=True)
+class StudyEntry:
+    id: str
+    study: Study
+    line: int
+
+
+@dataclass(frozen=True)
+class ValidContent:
+    documents: tuple[Document, ...]
+    studies: tuple[StudyEntry, ...]
+    studies_path: str
+    images: frozenset[str]
+    failed: frozenset[tuple[str, str]] = frozenset()  # (kind, slug) whose front matter was rejected
+
+
+def validate_content(loaded: LoadedContent) -> tuple[ValidContent, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    documents = []
+    failed = set()
+    for source in loaded.sources:
+        meta, problems = _apply(MODELS[source.kind], source.front, source.path, source.line_of)
+        diagnostics.extend(problems)
+        if meta is None:
+            failed.add((source.kind, source.slug))
+        else:
+            documents.append(Document(source.kind, source.slug, source.path, meta, source.lines, source.body, source.body_line, source.digest))
+
+    studies = []
+    registry = loaded.studies
+    for study_id, fields in registry.data.items():
+        line = registry.lines.get((study_id,), 1)
+        if not isinstance(study_id, str) or not _is_slug(study_id):
+            diagnostics.append(Diagnostic(registry.path, line, f"study id '{study_id}' is not a slug: {SLUG_HINT}", code="bad-slug"))
+            continue
+        if not isinstance(fields, dict):
+            diagnostics.append(Diagnostic(registry.path, line, f"study '{study_id}' must be a mapping of fields (title, authors, year, ...)", code="wrong-type"))
+            continue
+
+        def line_of(loc, _id=study_id):
+            loc = (_id,) + tuple(loc)
+            while loc and loc not in registry.lines:
+                loc = loc[:-1]
+            return registry.lines.get(loc, 1)
+
+        study, problems = _apply(Study, fields, registry.path, line_of, where=f"study '{study_id}': ")
+        diagnostics.extend(problems)
+        if study is None:
+            failed.add(("studies", study_id))
+        else:
+            studies.append(StudyEntry(study_id, study, line))
+    failed |= set(loaded.rejected)
+    return ValidContent(tuple(documents), tuple(studies), registry.path, loaded.images, frozenset(failed)), diagnostics
+
+
+def _is_slug(text: str) -> bool:
+    from .load import SLUG_RE
+
+    return bool(SLUG_RE.match(text))
+
+
+def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = ""):
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [
+            Diagnostic(path, line_of(_clean_loc(err["loc"])), where + explain(err, model, data), code=_code(err))
+            for err in exc.errors()
+        ]
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union branch names ('str', 'FeaturedExercise', ...)."""
+    def is_branch(part) -> bool:
+        return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in ("str", "int", "bool", "date", "none"))
+
+    return tuple(p for p in loc if not is_branch(p))
+
+
+def _field_name(loc: tuple) -> str:
+    parts = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts)
+
+
+def _code(err) -> str:
+    return {"extra_forbidden": "unknown-field", "missing": "missing-field"}.get(err["type"], "invalid-field")
+
+
+EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date like 2026-03-01",
+    "date_from_datetime_parsing": "a date like 2026-03-01",
+    "date_parsing": "a date like 2026-03-01",
+    "tuple_type": "a list (one '- item' per line)",
+    "list_type": "a list (one '- item' per line)",
+    "model_type": "a group of fields",
+    "model_attributes_type": "a group of fields",
+    "dict_type": "a group of fields",
+}
+
+
+def explain(err: dict, model: type[BaseModel], data: dict) -> str:
+    loc = _clean_loc(err["loc"])
+    name = _field_name(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field '{loc[-1]}'" + _field_hint(model, loc)
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    found = err.get("input")
+    if kind in EXPECTED:
+        shown = _describe(found)
+        hint = "; quote it" if isinstance(found, bool) and kind == "string_type" else ""
+        return f"'{name}' should be {EXPECTED[kind]}, but found {shown}{hint}"
+    if kind == "string_pattern_mismatch":
+        return f"'{name}' is '{found}', which is not a slug: {SLUG_HINT}"
+    if kind == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        return f"'{name}' is {len(found)} characters long; keep it to at most {limit}"
+    if kind in ("string_too_short", "too_short"):
+        return f"'{name}' must not be empty"
+    if kind == "literal_error":
+        return f"'{name}' is '{found}'; expected {err['ctx']['expected']}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"'{name}' is {found}; {err['msg'].lower()}"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"'{name}': {message}" if name else message
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+def _field_hint(model: type[BaseModel], loc: tuple) -> str:
+    """'did you mean' among the fields allowed where the unknown one stands,
+    and among nested groups' fields, naming the group."""
+    container = _model_at(model, loc[:-1])
+    word = str(loc[-1])
+    if container is None:
+        return ""
+    hint = did_you_mean(word, container.model_fields, "fields")
+    if "did you mean" in hint:
+        return hint
+    for name, sub in _nested_models(container):
+        close = did_you_mean(word, sub.model_fields)
+        if "did you mean" in close:
+            return close[:-1] + f" (under {name})?"
+    return hint
+
+
+def _model_at(model, loc: tuple):
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        nested = [m for m in _models_in(field.annotation)]
+        if not nested:
+            return None
+        current = nested[0]
+    return current
+
+
+def _nested_models(model):
+    for name, field in model.model_fields.items():
+        for sub in _models_in(field.annotation):
+            yield name, sub
+
+
+def _models_in(annotation):
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)

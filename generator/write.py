@@ -1,0 +1,111 @@
+"""Stage 6, write: the only stage that writes the site. Everything goes into
+a staging folder beside the output folder, which is swapped in only when the
+whole site is written; a failed build leaves the previous site untouched.
+Every path is checked to stay inside the staging folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .model import Output
+
+MARKER = ".prehab-output"
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A file copied as is (content images, static assets)."""
+
+    path: str  # relative to the output folder
+    source: Path
+
+
+class UnsafeOutput(Exception):
+    """The output folder or a path inside it is not safe to write."""
+
+
+def check_output_folder(out: Path, project: Path) -> None:
+    """Refuse to replace a folder prehab did not make."""
+    out = out.resolve()
+    forbidden = {Path("/").resolve(), Path.home().resolve(), project.resolve(),
+                 (project / "content").resolve(), (project / "templates").resolve()}
+    if out in forbidden or out in project.resolve().parents:
+        raise UnsafeOutput(f"refusing to build into {out}: it is not a folder for build output; choose another --output")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise UnsafeOutput(f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); empty it or choose another --output")
+
+
+def safe_destination(root: Path, relative: str) -> Path:
+    """root/relative, refusing absolute paths, '..' and anything that would
+    land outside root once symlinks are resolved."""
+    parts = PurePosixPath(relative).parts
+    if not parts or relative.startswith("/") or "\\" in relative or any(p in ("..", ".", "") for p in parts):
+        raise UnsafeOutput(f"refusing to write outside the output folder: {relative!r}")
+    dest = root.joinpath(*parts)
+    real_root = root.resolve()
+    if real_root not in dest.parent.resolve().parents and dest.parent.resolve() != real_root:
+        raise UnsafeOutput(f"refusing to write outside the output folder: {relative!r}")
+    return dest
+
+
+def write_site(out: Path, outputs: list[Output], copies: list[Copy]) -> int:
+    """Write everything to a staging folder, then swap it in. Returns bytes written."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _reap_leftovers(out)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    total = 0
+    try:
+        staging.mkdir()
+        for item in outputs:
+            dest = safe_destination(staging, item.path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(item.data)
+            total += len(item.data)
+        for item in copies:
+            dest = safe_destination(staging, item.path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(item.source, dest)
+            total += dest.stat().st_size
+        (staging / MARKER).write_text("This folder is made by `prehab build` and replaced by each build.\n")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return total
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    try:
+        staging.rename(out)
+    except BaseException:
+        if old.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _reap_leftovers(out: Path) -> None:
+    """Remove staging folders that an interrupted build left behind."""
+    for leftover in out.parent.glob(f".{out.name}.staging-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out.parent.glob(f".{out.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
