@@ -88,7 +88,8 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     clock.lap("markup")
     env = make_environment(project / "templates")
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    pages = render_pages(graph, html, env, assets)
+    cards = {r.slug: [] for r in graph.routines}
+    pages = render_pages(graph, html, env, assets, cards)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
     outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs
     copies = content_images(project / "content", graph.images)

@@ -76,6 +76,8 @@ def did_you_mean(word: str, options, what: str = "") -> str:
     options = sorted(set(options))
     close = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
     if close:
+        best = difflib.SequenceMatcher(None, word, close[0]).ratio()
+        close = [c for c in close if difflib.SequenceMatcher(None, word, c).ratio() >= best - 0.05]
         return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     if not options:
         return f" (there are no {what} yet)" if what else ""

@@ -103,11 +103,13 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str]) -> list[Output]:
-    """All HTML pages. `assets` maps logical asset names to their URLs."""
+def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
+                 cards: dict[str, list]) -> list[Output]:
+    """All HTML pages. `assets` maps logical asset names to their URLs;
+    `cards` maps a routine slug to its printable cards (empty without PDFs)."""
     origin = _origin(graph.config.base_url)
     common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
-              "absolute": lambda url: origin + url}
+              "cards": cards, "absolute": lambda url: origin + url}
     outputs = []
     for spec in page_specs(graph):
         outputs.append(Output(graph.urls.output_path(spec.url), render_one(spec, graph, env, common, origin)))

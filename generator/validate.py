@@ -108,7 +108,7 @@ def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union branch names ('str', 'FeaturedExercise', ...)."""
     def is_branch(part) -> bool:
-        return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in ("str", "int", "bool", "date", "none"))
+        return isinstance(part, str) and (part[:1].isupper() or "[" in part or part == "str")
 
     return tuple(p for p in loc if not is_branch(p))
 
