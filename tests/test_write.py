@@ -1,0 +1,81 @@
+"""Output safety and determinism: the same content gives byte-identical
+files, nothing lands outside the output folder, and prehab refuses to
+replace a folder it did not make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import build, run_cli
+from generator.model import Output
+from generator.write import MARKER, UnsafeOutput, safe_destination, write_site
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_building_twice_and_in_two_folders_gives_identical_bytes(make_project, tmp_path):
+    root = make_project()
+    build(root, tmp_path / "one")
+    first = snapshot(tmp_path / "one")
+    build(root, tmp_path / "one")
+    build(root, tmp_path / "two")
+    assert snapshot(tmp_path / "one") == first
+    assert snapshot(tmp_path / "two") == first
+    assert len(first) > 20
+
+
+@pytest.mark.parametrize("relative", ["../evil.html", "/etc/evil", "a/../../evil", "a\\..\\evil", ""])
+def test_paths_that_escape_the_output_folder_are_refused(tmp_path, relative):
+    with pytest.raises(UnsafeOutput):
+        safe_destination(tmp_path, relative)
+
+
+def test_a_symlink_inside_the_staging_folder_cannot_lead_outside(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "site" / "link").symlink_to(tmp_path / "outside")
+    with pytest.raises(UnsafeOutput):
+        safe_destination(tmp_path / "site", "link/page.html")
+
+
+def test_write_refuses_an_escaping_output_and_keeps_the_old_site(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, [Output("index.html", b"old")], [])
+    with pytest.raises(UnsafeOutput):
+        write_site(out, [Output("index.html", b"new"), Output("../escaped.html", b"x")], [])
+    assert (out / "index.html").read_bytes() == b"old"
+    assert not (tmp_path / "escaped.html").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_build_refuses_to_replace_a_folder_prehab_did_not_make(make_project, tmp_path):
+    root = make_project()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    result = run_cli("build", "--output", str(precious), cwd=root)
+    assert result.returncode == 2
+    assert "refusing to replace" in result.stderr and "Traceback" not in result.stderr
+    assert (precious / "thesis.txt").read_text() == "years of work"
+    for bad in (root, root / "content"):
+        assert run_cli("build", "--output", str(bad), cwd=root).returncode == 2
+    assert (root / "content/site.toml").is_file()
+
+
+def test_output_folder_carries_the_marker_and_is_rebuilt_in_place(make_project):
+    root = make_project()
+    assert run_cli("build", cwd=root).returncode == 0
+    assert (root / "site_output" / MARKER).is_file()
+    (root / "site_output/stale.html").write_text("old page")
+    assert run_cli("build", cwd=root).returncode == 0
+    assert not (root / "site_output/stale.html").exists()
+
+
+def test_build_outside_a_project_says_so_in_one_sentence(tmp_path):
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is not a prehab project" in result.stderr and "Traceback" not in result.stderr
