@@ -18,10 +18,13 @@ from .feeds import render_feeds
 from .load import load_content
 from .markup import render_markup
 from .model import SiteGraph
+from .pdf import CardsResult, render_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
 from .validate import validate_content
 from .write import check_output_folder, write_site
+
+CACHE_FOLDER = ".prehab-cache"
 
 
 @dataclass
@@ -88,10 +91,16 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     clock.lap("markup")
     env = make_environment(project / "templates")
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    cards = {r.slug: [] for r in graph.routines}
-    pages = render_pages(graph, html, env, assets, cards)
+    cards = CardsResult()
+    if options.pdf:
+        cards = render_cards(graph, env, project, project / CACHE_FOLDER, progress)
+        report.add(cards.problems)
+        clock.lap("pdf")
+        if report.has_errors():
+            raise ContentErrors(report)
+    pages = render_pages(graph, html, env, assets, {r.slug: cards.links.get(r.slug, []) for r in graph.routines})
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
-    outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs
+    outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + cards.outputs
     copies = content_images(project / "content", graph.images)
     clock.lap("render")
 
@@ -100,6 +109,7 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     result.bytes_written = write_site(output, outputs, copies)
     clock.lap("write")
     result.pages = len(pages)
+    result.pdfs_rendered, result.pdf_cache_hits = cards.rendered, cards.cache_hits
     result.files = len(outputs) + len(copies)
     result.graph = graph
     result.timings = clock.timings

@@ -1,0 +1,143 @@
+"""Printable routine cards (render stage): one-page PDFs per routine and
+page size, and a booklet of them all, rendered with WeasyPrint from the
+same Jinja templates and data as the web pages. Cards are cached on a hash
+of everything that shapes them and rendered in parallel on a cache miss."""
+
+from __future__ import annotations
+
+import io
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ..cache import Cache, content_key
+from ..diagnostics import Diagnostic
+from ..model import Output, SiteGraph
+from .card import LEVELS, card_context, file_inputs
+from .worker import CardJob, CardResult, render_card, render_single
+
+SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
+
+
+@dataclass(frozen=True)
+class CardLink:
+    size: str
+    url: str
+    level: int
+
+
+@dataclass
+class CardsResult:
+    outputs: list[Output] = field(default_factory=list)
+    links: dict[str, list[CardLink]] = field(default_factory=dict)  # routine slug -> cards
+    problems: list[Diagnostic] = field(default_factory=list)
+    rendered: int = 0
+    cache_hits: int = 0
+
+
+def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache_root: Path | None,
+                 progress=None, workers: int | None = None) -> CardsResult:
+    result = CardsResult()
+    cache = Cache(cache_root, "cards")
+    stylesheet = project / "templates" / "static" / "card.css"
+    allowed = (str(project / "content" / "images"), str(project / "templates"))
+    base_url = (project / "content").as_uri() + "/"
+    jobs: list[tuple[str, str, str, CardJob]] = []  # (slug, size, key, job)
+    for routine in graph.routines:
+        for size in graph.config.pdf.page_sizes:
+            layouts = tuple(env.get_template("card.html").render(
+                site=graph.config, card=card_context(graph, routine, size, level, stylesheet.as_uri()))
+                for level in range(len(LEVELS)))
+            inputs = file_inputs(graph, routine, project, stylesheet)
+            key = content_key(size, *layouts, *inputs)
+            jobs.append((routine.slug, size, key, CardJob(routine.path, size, layouts, base_url, allowed)))
+
+    done: dict[str, CardResult] = {}
+    misses = []
+    for slug, size, key, job in jobs:
+        hit = cache.get(key)
+        if hit:
+            done[key] = CardResult(hit[0], hit[1]["level"], 1)
+            result.cache_hits += 1
+        else:
+            misses.append((slug, size, key, job))
+    if misses:
+        count = workers or min(len(misses), os.cpu_count() or 1)
+        if progress:
+            progress(f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)")
+        for i, ((slug, size, key, job), card) in enumerate(zip(misses, _run(render_card, [m[3] for m in misses], count)), start=1):
+            done[key] = card
+            if card.data is not None:
+                cache.put(key, card.data, {"level": card.level})
+                result.rendered += 1
+            if progress:
+                progress(f"  [{i}/{len(misses)}] {slug} ({size})")
+
+    for slug, size, key, job in jobs:
+        card = done[key]
+        node = graph.get("routines", slug)
+        if card.refused:
+            for url in card.refused:
+                result.problems.append(Diagnostic(job.source, None, f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)", code="card-fetch-refused"))
+        elif card.data is None:
+            result.problems.append(Diagnostic(job.source, None, f"routine card does not fit on one {size} page: {len(node.steps)} exercises and a {node.meta.weeks}-week tracker need {card.pages} pages even in the most compact layout (two columns, no pictures, one cue each); split the routine or shorten 'weeks'", code="card-overflow"))
+        else:
+            url = f"{node.url}{slug}-{size.lower()}.pdf"
+            result.outputs.append(Output(graph.urls.output_path(url), card.data))
+            result.links.setdefault(slug, []).append(CardLink(size, url, card.level))
+    if not result.problems and graph.routines:
+        result.outputs.extend(_booklets(graph, env, result, stylesheet, base_url, allowed, cache))
+    return result
+
+
+def _run(function, jobs, workers: int):
+    if workers <= 1 or len(jobs) <= 1:
+        return [function(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, jobs))
+
+
+def _booklets(graph, env, result: CardsResult, stylesheet: Path, base_url: str, allowed, cache: Cache) -> list[Output]:
+    """Every card in one PDF per size, after a cover listing them: the cards'
+    own pages are reused, not rendered again."""
+    from pypdf import PdfReader, PdfWriter
+
+    pages_by_url = {o.path: o.data for o in result.outputs}
+    outputs = []
+    for size in graph.config.pdf.page_sizes:
+        cover_html = env.get_template("booklet_cover.html").render(
+            site=graph.config, routines=graph.routines, page_size=size, stylesheet=stylesheet.as_uri())
+        card_paths = [graph.urls.output_path(link.url) for slug in (r.slug for r in graph.routines)
+                      for link in result.links.get(slug, []) if link.size == size]
+        key = content_key("booklet", cover_html, stylesheet.read_bytes(), *(pages_by_url[p] for p in card_paths))
+        hit = cache.get(key)
+        if hit:
+            data = hit[0]
+        else:
+            cover, _ = render_single(cover_html, base_url, allowed)
+            writer = PdfWriter()
+            for part in [cover] + [pages_by_url[p] for p in card_paths]:
+                writer.append(PdfReader(io.BytesIO(part)))
+            writer.add_metadata({"/Title": f"{graph.config.title}: every routine card ({size})", "/Author": graph.config.title})
+            writer._root_object[_name("/Lang")] = _text(graph.config.language)
+            buffer = io.BytesIO()
+            writer.write(buffer)
+            data = buffer.getvalue()
+            cache.put(key, data, {})
+        outputs.append(Output(graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf")), data))
+    return outputs
+
+
+def _name(text):
+    from pypdf.generic import NameObject
+
+    return NameObject(text)
+
+
+def _text(text):
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(text)
