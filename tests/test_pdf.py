@@ -1,0 +1,152 @@
+"""Printable routine cards, read back with pypdf: one page of the right
+size, the right words, metadata, a booklet, fitting, refusal of outside
+files, and a cache that renders nothing twice."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import MINIMAL, SVG, build, build_errors, run_cli
+from generator.pdf.card import one_line
+
+SIZES = {"a4": (595, 842), "letter": (612, 792)}
+
+
+def text_of(reader: PdfReader) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_every_demo_card_is_one_page_of_the_right_size_with_its_content(demo_build):
+    out, result = demo_build
+    graph = result.graph
+    assert len(graph.routines) >= 4
+    for routine in graph.routines:
+        for size, (width, height) in SIZES.items():
+            reader = PdfReader(out / f"routines/{routine.slug}/{routine.slug}-{size}.pdf")
+            assert len(reader.pages) == 1
+            box = reader.pages[0].mediabox
+            assert abs(float(box.width) - width) < 1 and abs(float(box.height) - height) < 1
+            text = text_of(reader)
+            assert " ".join(routine.title.split()) in text
+            for step in routine.steps:
+                exercise = graph.get("exercises", step.exercise)
+                assert exercise.title in text
+                assert step.dose.text in text, (routine.slug, step.dose.text)
+            assert f"prehab.example/routines/{routine.slug}" in text
+            assert reader.metadata.title == f"{routine.title}: printable routine card"
+            assert reader.trailer["/Root"]["/Lang"] == "en"
+            assert "/StructTreeRoot" in reader.trailer["/Root"], "card is not a tagged PDF"
+
+
+def test_routine_page_links_its_cards_with_their_sizes(demo_build):
+    from conftest import soup
+
+    out, _ = demo_build
+    page = soup(out / "routines/lower-back-strength/index.html")
+    links = {a.get_text(strip=True): a["href"] for a in page.select(".download-list a")}
+    assert links == {
+        "Download card (A4, PDF)": "/routines/lower-back-strength/lower-back-strength-a4.pdf",
+        "Download card (Letter, PDF)": "/routines/lower-back-strength/lower-back-strength-letter.pdf",
+    }
+
+
+def test_booklet_has_a_cover_and_one_page_per_routine(demo_build):
+    out, result = demo_build
+    for size in SIZES:
+        reader = PdfReader(out / f"routines/routines-{size}.pdf")
+        assert len(reader.pages) == len(result.graph.routines) + 1
+        cover = " ".join(reader.pages[0].extract_text().split())
+        for routine in result.graph.routines:
+            assert " ".join(routine.title.split()) in cover
+
+
+def many_exercises(count: int) -> dict[str, str]:
+    files = {}
+    steps = []
+    for i in range(1, count + 1):
+        files[f"content/exercises/move-{i}.md"] = (
+            f"---\ntitle: Exercise number {i}\nsummary: Move {i}.\nwhy_it_works: Strength for runners, built slowly over many weeks of steady work.\n"
+            f"body_areas: [knee]\nimage:\n  src: images/squat.svg\n  alt: Figure {i}\n"
+            f"dose: {{sets: 3, reps: 12, per_side: true, rest_seconds: 60}}\ncues: [Stand tall and brace, Move slowly and under control, Breathe]\n---\nDo it.\n")
+        steps.append(f"  - exercise: move-{i}")
+    files["content/routines/long.md"] = (
+        "---\ntitle: The long routine\nsummary: Many exercises.\ntimes_per_week: 3\nweeks: 8\nminutes: 60\nexercises:\n" + "\n".join(steps) + "\n---\nIntro.\n")
+    return files
+
+
+def test_a_fourteen_exercise_routine_is_compacted_onto_one_page(make_project, tmp_path):
+    root = make_project(many_exercises(14))
+    out = tmp_path / "site"
+    build(root, out, pdf=True)
+    for size in SIZES:
+        reader = PdfReader(out / f"routines/long/long-{size}.pdf")
+        assert len(reader.pages) == 1
+        text = text_of(reader)
+        assert all(f"Exercise number {i}" in text for i in range(1, 15))
+        assert text.count("3 x 12 each side, rest 60 s") == 14
+
+
+def test_a_routine_that_cannot_fit_fails_and_keeps_the_old_site(make_project):
+    root = make_project()
+    assert run_cli("build", cwd=root).returncode == 0
+    before = (root / "site_output/index.html").read_bytes()
+    for rel, text in many_exercises(40).items():
+        (root / rel).write_text(text)
+    result = run_cli("build", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"^content/routines/long\.md: routine card does not fit on one A4 page: 40 exercises and a 8-week tracker need \d pages", result.stderr, re.M)
+    assert "content/routines/long.md: routine card does not fit on one Letter page" in result.stderr
+    assert (root / "site_output/index.html").read_bytes() == before
+    assert not (root / "site_output/routines/long").exists()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "https://example.com/x.png", "http://169.254.169.254/latest"])
+def test_card_template_pointing_outside_the_project_fails_and_fetches_nothing(make_project, url):
+    root = make_project()
+    card = root / "templates/partials/card.html"
+    card.write_text(card.read_text().replace('<header class="rc-head">', f'<header class="rc-head"><img src="{url}" alt="x">'))
+    errors = build_errors(root, pdf=True)
+    assert errors == [f"content/routines/back-basics.md: routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)"]
+
+
+def test_content_image_outside_content_images_is_an_error_before_any_pdf(make_project):
+    exercise = MINIMAL["content/exercises/goblet-squat.md"].replace("src: images/squat.svg", "src: ../../../etc/passwd")
+    root = make_project({"content/exercises/goblet-squat.md": exercise})
+    errors = build_errors(root, pdf=True)
+    assert errors[0].startswith("content/exercises/goblet-squat.md:10: missing image '../../../etc/passwd'")
+
+
+def test_second_build_renders_no_pdf_and_one_changed_routine_renders_only_its_cards(make_project, tmp_path):
+    root = make_project({"content/routines/other.md": "---\ntitle: Other\nsummary: Another.\ntimes_per_week: 2\nminutes: 10\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"})
+    first = build(root, tmp_path / "a", pdf=True)
+    assert (first.pdfs_rendered, first.pdf_cache_hits) == (4, 0)
+    pdfs = {p.name: p.read_bytes() for p in (tmp_path / "a").rglob("*.pdf")}
+    second = build(root, tmp_path / "b", pdf=True)
+    assert (second.pdfs_rendered, second.pdf_cache_hits) == (0, 4)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "b").rglob("*.pdf")} == pdfs
+    routine = root / "content/routines/other.md"
+    routine.write_text(routine.read_text().replace("times_per_week: 2", "times_per_week: 3"))
+    third = build(root, tmp_path / "c", pdf=True)
+    assert (third.pdfs_rendered, third.pdf_cache_hits) == (2, 2)
+    changed = {p.name for p in (tmp_path / "c").rglob("*.pdf") if p.read_bytes() != pdfs[p.name]}
+    assert changed == {"other-a4.pdf", "other-letter.pdf", "routines-a4.pdf", "routines-letter.pdf"}
+
+
+def test_cached_and_uncached_cards_are_byte_identical(make_project, tmp_path):
+    root = make_project()
+    build(root, tmp_path / "a", pdf=True)
+    cached = (tmp_path / "a/routines/back-basics/back-basics-a4.pdf").read_bytes()
+    import shutil
+
+    shutil.rmtree(root / ".prehab-cache")
+    build(root, tmp_path / "b", pdf=True)
+    assert (tmp_path / "b/routines/back-basics/back-basics-a4.pdf").read_bytes() == cached
+
+
+def test_one_line_why_is_plain_text_first_sentence():
+    assert one_line("Holds the *trunk* upright [@a; @b]. Second sentence.") == "Holds the trunk upright."
+    assert one_line("See [[goblet-squat|the squat]] now.") == "See the squat now."
