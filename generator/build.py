@@ -18,7 +18,7 @@ from .feeds import render_feeds
 from .load import load_content
 from .markup import render_markup
 from .model import SiteGraph
-from .pdf import CardsResult, render_cards
+from .pdf import CardsResult, render_cards, routine_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
 from .validate import validate_content
@@ -98,7 +98,7 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
         clock.lap("pdf")
         if report.has_errors():
             raise ContentErrors(report)
-    pages = render_pages(graph, html, env, assets, {r.slug: cards.links.get(r.slug, []) for r in graph.routines})
+    pages = render_pages(graph, html, env, assets, routine_cards(graph, cards))
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
     outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + cards.outputs
     copies = content_images(project / "content", graph.images)

@@ -63,7 +63,10 @@ class _Citation(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
-class _ContentImages(Treeprocessor):
+class _Polish(Treeprocessor):
+    """Content image paths become site URLs, and a citation hugs the word
+    before it ('did [@x]' renders as 'did¹', not 'did ¹')."""
+
     def __init__(self, md, page_ref):
         super().__init__(md)
         self.page_ref = page_ref
@@ -76,6 +79,15 @@ class _ContentImages(Treeprocessor):
                 img.set("src", urls.asset(src))
             img.set("loading", "lazy")
             img.set("decoding", "async")
+        for parent in root.iter():
+            previous = None
+            for child in parent:
+                if child.tag == "sup" and child.get("class") == "cite":
+                    if previous is None:
+                        parent.text = (parent.text or "").rstrip(" \t")
+                    else:
+                        previous.tail = (previous.tail or "").rstrip(" \t")
+                previous = child
 
 
 class _PrehabSyntax(Extension):
@@ -86,7 +98,7 @@ class _PrehabSyntax(Extension):
     def extendMarkdown(self, md):
         md.inlinePatterns.register(_WikiLink(self.page_ref), "prehab-link", 176)
         md.inlinePatterns.register(_Citation(self.page_ref), "prehab-cite", 175)
-        md.treeprocessors.register(_ContentImages(md, self.page_ref), "prehab-images", 5)
+        md.treeprocessors.register(_Polish(md, self.page_ref), "prehab-polish", 5)
 
 
 class Markup:

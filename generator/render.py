@@ -106,7 +106,7 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
 def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
                  cards: dict[str, list]) -> list[Output]:
     """All HTML pages. `assets` maps logical asset names to their URLs;
-    `cards` maps a routine slug to its printable cards (empty without PDFs)."""
+    `cards` maps a routine slug to its PDF links and its print-view card."""
     origin = _origin(graph.config.base_url)
     common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
               "cards": cards, "absolute": lambda url: origin + url}

@@ -93,6 +93,17 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache
     return result
 
 
+def routine_cards(graph: SiteGraph, cards: CardsResult) -> dict[str, dict]:
+    """For each routine page: its PDF links, and the card its print view
+    shows, laid out like the most compact of its PDFs (so it fits any paper)."""
+    views = {}
+    for routine in graph.routines:
+        links = cards.links.get(routine.slug, [])
+        level = max((link.level for link in links), default=2)
+        views[routine.slug] = {"links": links, "print": card_context(graph, routine, "auto", level, "", graph.urls.asset)}
+    return views
+
+
 def _run(function, jobs, workers: int):
     if workers <= 1 or len(jobs) <= 1:
         return [function(job) for job in jobs]
