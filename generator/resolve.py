@@ -117,6 +117,8 @@ class _Resolver:
                     self.error(doc, ref.line, f"unknown link [[{ref.target}]]: [[...]] takes the file name (without .md) of an article, exercise, routine or page{did_you_mean(ref.target, self.slug_owner, 'slugs')}", "unknown-link")
             elif ref.kind == "image":
                 self.image(doc, ref.target, ref.line, "image")
+                if not ref.label.strip():
+                    self.error(doc, ref.line, f"image '{ref.target}' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf]({ref.target})", "missing-alt")
 
     # -- nodes ----------------------------------------------------------
     def node(self, doc: Document) -> Node:

@@ -141,3 +141,8 @@ def test_warnings_do_not_fail_the_build(make_project):
         "content/exercises/plank.md:1: warning: exercise 'plank' is featured in no article or routine",
         "content/studies.yml:18: warning: study 'unused-2001-study' is cited nowhere; cite it with [@unused-2001-study] or remove it",
     ]
+
+
+def test_body_image_without_alt_text(make_project):
+    root = make_project({"content/pages/about.md": "---\ntitle: About\n---\nWe are runners.\n\n![](images/hero.svg)\n"})
+    assert build_errors(root) == ["content/pages/about.md:6: image 'images/hero.svg' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf](images/hero.svg)"]
