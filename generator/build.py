@@ -1,8 +1,10 @@
-"""The build, in order: `build_site()` is the whole pipeline, top to bottom.
+"""The build, in order: `compile_site()` is the whole pipeline, top to
+bottom, in memory; `build_site()` adds the write.
 
-config -> load -> validate -> resolve -> [gate] -> markup -> render pages,
-feeds, assets -> [gate] -> write. No events, no signals: each stage takes
-the previous stage's frozen values and returns its own plus diagnostics."""
+config -> load -> validate -> resolve -> [gate] -> markup -> PDF cards ->
+pages, feeds, assets -> [gate] -> write. No events, no signals: each stage
+takes the previous stage's frozen values and returns its own plus
+diagnostics. A `Memo` from an earlier build lets unchanged pages be reused."""
 
 from __future__ import annotations
 
@@ -13,16 +15,17 @@ from pathlib import Path
 
 from .assets import content_images, theme_assets
 from .config import BuildOptions, load_config
+from .dependencies import Memo, node_fingerprints
 from .diagnostics import ContentErrors, Report
 from .feeds import render_feeds
 from .load import load_content
 from .markup import render_markup
-from .model import SiteGraph
+from .model import Output, SiteGraph
 from .pdf import CardsResult, render_cards, routine_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
 from .validate import validate_content
-from .write import check_output_folder, write_site
+from .write import Copy, check_output_folder, write_site
 
 CACHE_FOLDER = ".prehab-cache"
 
@@ -30,8 +33,9 @@ CACHE_FOLDER = ".prehab-cache"
 @dataclass
 class BuildResult:
     report: Report
-    output: Path
+    output: Path | None = None
     pages: int = 0
+    pages_rendered: int = 0
     files: int = 0
     bytes_written: int = 0
     pdfs_rendered: int = 0
@@ -39,6 +43,9 @@ class BuildResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     graph: SiteGraph | None = None
+    outputs: list[Output] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+    cards: CardsResult | None = None
 
     def summary(self) -> str:
         return (f"Built {self.pages} pages, {self.pdfs_rendered + self.pdf_cache_hits} PDFs "
@@ -57,18 +64,17 @@ class _Clock:
         self.last = now
 
 
-def build_site(project: Path, output: Path | None = None, options: BuildOptions = BuildOptions(),
-               today: dt.date | None = None, progress=None) -> BuildResult:
-    """Build the site of `project` into `output` (default project/site_output).
-    Raises ContentErrors (with every problem) when the content has errors;
-    the previous output is then left untouched."""
+def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: dt.date | None = None,
+                 memo: Memo | None = None, cards: CardsResult | None = None, progress=None) -> BuildResult:
+    """Every output of the site, in memory. Raises ContentErrors (carrying
+    every problem) when the content has errors. With `options.pdf` off,
+    routine pages link the cards in `cards` (those of an earlier build)."""
     project = project.absolute()
-    output = (output or project / "site_output").absolute()
+    memo = memo if memo is not None else Memo()
     clock = _Clock()
     report = Report()
-    result = BuildResult(report, output)
+    result = BuildResult(report)
 
-    check_output_folder(output, project)
     config, problems = load_config(project)
     report.add(problems)
     if options.base_url and config is not None:
@@ -87,32 +93,47 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     if report.has_errors():
         raise ContentErrors(report)
 
-    html = render_markup(graph)
+    fingerprints = node_fingerprints(graph)
+    html, _ = render_markup(graph, memo, fingerprints)
     clock.lap("markup")
     env = make_environment(project / "templates")
-    assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    cards = CardsResult()
     if options.pdf:
         cards = render_cards(graph, env, project, project / CACHE_FOLDER, progress)
         report.add(cards.problems)
         clock.lap("pdf")
         if report.has_errors():
             raise ContentErrors(report)
-    pages = render_pages(graph, html, env, assets, routine_cards(graph, cards))
+    cards = cards or CardsResult()
+    assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
+    pages, rendered = render_pages(graph, html, env, assets, routine_cards(graph, cards), memo, fingerprints)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
-    outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + cards.outputs
-    copies = content_images(project / "content", graph.images)
+    result.outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + (cards.outputs if options.pdf else [])
+    result.copies = content_images(project / "content", graph.images)
     clock.lap("render")
 
-    if progress:
-        progress(f"writing {len(outputs) + len(copies)} files")
-    result.bytes_written = write_site(output, outputs, copies)
-    clock.lap("write")
-    result.pages = len(pages)
+    result.pages, result.pages_rendered = len(pages), rendered
     result.pdfs_rendered, result.pdf_cache_hits = cards.rendered, cards.cache_hits
-    result.files = len(outputs) + len(copies)
-    result.graph = graph
+    result.graph, result.cards = graph, cards
     result.timings = clock.timings
     result.seconds = time.perf_counter() - clock.start
     return result
 
+
+def build_site(project: Path, output: Path | None = None, options: BuildOptions = BuildOptions(),
+               today: dt.date | None = None, progress=None) -> BuildResult:
+    """Build the site of `project` into `output` (default project/site_output).
+    The previous output is replaced only when the whole build succeeded."""
+    start = time.perf_counter()
+    project = project.absolute()
+    output = (output or project / "site_output").absolute()
+    check_output_folder(output, project)
+    result = compile_site(project, options, today, progress=progress)
+    if progress:
+        progress(f"writing {len(result.outputs) + len(result.copies)} files")
+    write_start = time.perf_counter()
+    result.bytes_written = write_site(output, result.outputs, result.copies)
+    result.timings["write"] = time.perf_counter() - write_start
+    result.output = output
+    result.files = len(result.outputs) + len(result.copies)
+    result.seconds = time.perf_counter() - start
+    return result

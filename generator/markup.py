@@ -14,6 +14,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .links import WIKI_LINK, citation_ids
+from .dependencies import Memo, digest
 from .model import Body, Node, SiteGraph
 
 
@@ -128,15 +129,27 @@ class Markup:
         return html
 
 
-def render_markup(graph: SiteGraph) -> dict[tuple, str]:
-    """HTML for every Markdown body in the graph, keyed (kind, slug, part)."""
+def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict) -> tuple[dict[tuple, str], int]:
+    """HTML for every Markdown body in the graph, keyed (kind, slug, part),
+    and how many nodes were converted (the rest come from `memo`)."""
     converter = Markup(graph)
     html: dict[tuple, str] = {}
+    done: dict[str, dict] = {}
+    converted = 0
     for node in graph.by_key.values():
         key = (node.kind, node.slug)
-        html[key + ("body",)] = converter.html(node.body, node, graph)
-        if node.why is not None:
-            html[key + ("why",)] = converter.inline(node.why.markdown, node, graph)
-        for i, feature in enumerate(node.features):
-            html[key + ("feature", i)] = converter.inline(feature.why.markdown, node, graph)
-    return html
+        memo_key = digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to])
+        parts = memo.markup.get(memo_key)
+        if parts is None:
+            converted += 1
+            parts = {("body",): converter.html(node.body, node, graph)}
+            if node.why is not None:
+                parts[("why",)] = converter.inline(node.why.markdown, node, graph)
+            for i, feature in enumerate(node.features):
+                parts[("feature", i)] = converter.inline(feature.why.markdown, node, graph)
+        done[memo_key] = parts
+        for part, value in parts.items():
+            html[key + part] = value
+    memo.markup = done
+    return html, converted
+

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from .dependencies import Memo, digest, list_deps, node_deps, template_hashes
 from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
 
@@ -54,15 +55,21 @@ class PageSpec:
     image: str | None = None
     image_alt: str | None = None
     noindex: bool = False
+    deps: tuple = ()  # (kind, slug) of every node the page shows
+    extra: object = None  # any other value the page shows, for its input hash
 
 
 def page_specs(graph: SiteGraph) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     cfg, urls = graph.config, graph.urls
-    specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home")]
+    specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home",
+                      deps=list_deps(graph.articles[:7] + graph.routines + graph.exercises[:8], graph),
+                      extra=(len(graph.exercises), graph.areas))]
     for node in graph.by_key.values():
         image, alt = _node_image(node)
-        specs.append(PageSpec(node.url, f"{HTML_TYPES[node.kind]}.html", node.title, _summary(node), {}, node, node.kind, image, alt))
+        terms = [graph.term("tags", t).name for t in node.tags]
+        specs.append(PageSpec(node.url, f"{HTML_TYPES[node.kind]}.html", node.title, _summary(node), {}, node, node.kind,
+                              image, alt, deps=node_deps(node, graph), extra=terms))
     per_page = cfg.articles_per_page
     chunks = [graph.articles[i:i + per_page] for i in range(0, len(graph.articles), per_page)] or [()]
     for number, chunk in enumerate(chunks, start=1):
@@ -71,18 +78,22 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
                  "next": urls.section("articles", number + 1) if number < len(chunks) else None}
         title = "Articles" if number == 1 else f"Articles, page {number}"
         specs.append(PageSpec(urls.section("articles", number), "article_list.html", title,
-                              "Every article on running injuries, newest first.", {"articles": chunk, "pager": pager}))
+                              "Every article on running injuries, newest first.", {"articles": chunk, "pager": pager},
+                              deps=list_deps(chunk, graph), extra=pager))
     specs.append(PageSpec(urls.section("exercises"), "exercise_list.html", "Exercise library",
-                          "Strength and mobility exercises for runners, with doses, cues and the studies behind them.", {}))
+                          "Strength and mobility exercises for runners, with doses, cues and the studies behind them.", {},
+                          deps=list_deps(graph.exercises, graph), extra=graph.areas))
     specs.append(PageSpec(urls.section("routines"), "routine_list.html", "Routines",
-                          "Short routines to print and follow, a few times a week.", {}))
-    specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {}))
+                          "Short routines to print and follow, a few times a week.", {}, deps=list_deps(graph.routines, graph)))
+    specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {},
+                          deps=list_deps(graph.authors, graph)))
     for taxonomy, terms, label in (("tags", graph.tags, "Topics"), ("body-areas", graph.areas, "Body areas")):
         specs.append(PageSpec(urls.term(taxonomy, "").rstrip("/") + "/", "term_list.html", label,
-                              f"{label} covered by {cfg.title}.", {"terms": terms, "label": label}))
+                              f"{label} covered by {cfg.title}.", {"terms": terms, "label": label}, extra=terms))
         for term in terms:
+            members = [graph.get(kind, slug) for kind in ("articles", "exercises", "routines") for slug in getattr(term, kind)]
             specs.append(PageSpec(term.url, "term.html", term.name, f"Articles, exercises and routines on {term.name.lower()}.",
-                                  {"term": term, "label": label}))
+                                  {"term": term, "label": label}, deps=list_deps(members, graph), extra=term))
     return specs
 
 
@@ -104,19 +115,32 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
 
 
 def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
-                 cards: dict[str, list]) -> list[Output]:
-    """All HTML pages. `assets` maps logical asset names to their URLs;
+                 cards: dict[str, dict], memo: Memo, fingerprints: dict) -> tuple[list[Output], int]:
+    """All HTML pages, and how many were rendered (the rest come from `memo`,
+    whose inputs were unchanged). `assets` maps theme files to their URLs;
     `cards` maps a routine slug to its PDF links and its print-view card."""
     origin = _origin(graph.config.base_url)
     common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
               "cards": cards, "absolute": lambda url: origin + url}
-    outputs = []
-    for spec in page_specs(graph):
-        outputs.append(Output(graph.urls.output_path(spec.url), render_one(spec, graph, env, common, origin)))
-    not_found = PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found",
-                         "This page does not exist.", {}, noindex=True)
-    outputs.append(Output("404.html", render_one(not_found, graph, env, common, origin)))
-    return outputs
+    templates = template_hashes(env)
+    site_wide = (graph.config, assets, ("pages", "about") in graph.by_key)
+    specs = page_specs(graph)
+    specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
+    outputs, rendered, pages = [], 0, {}
+    for spec in specs:
+        node_cards = cards.get(spec.node.slug) if spec.node is not None and spec.node.kind == "routines" else None
+        key = digest(site_wide, templates.get(spec.template), spec.url, spec.title, spec.description, spec.image,
+                     spec.image_alt, spec.extra, node_cards, [(d, fingerprints.get(d)) for d in spec.deps])
+        previous = memo.pages.get(spec.url)
+        if previous and previous[0] == key:
+            data = previous[1]
+        else:
+            data = render_one(spec, graph, env, common, origin)
+            rendered += 1
+        pages[spec.url] = (key, data)
+        outputs.append(Output(graph.urls.output_path(spec.url), data))
+    memo.pages = pages
+    return outputs, rendered
 
 
 def render_one(spec: PageSpec, graph: SiteGraph, env: jinja2.Environment, common: dict, origin: str) -> bytes:
