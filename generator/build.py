@@ -65,10 +65,12 @@ class _Clock:
 
 
 def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: dt.date | None = None,
-                 memo: Memo | None = None, cards: CardsResult | None = None, progress=None) -> BuildResult:
+                 memo: Memo | None = None, cards: CardsResult | None = None, updating=None,
+                 progress=None) -> BuildResult:
     """Every output of the site, in memory. Raises ContentErrors (carrying
     every problem) when the content has errors. With `options.pdf` off,
-    routine pages link the cards in `cards` (those of an earlier build)."""
+    routine pages link the cards in `cards` (those of an earlier build), and
+    the routines that `updating(graph)` names say their card is being re-rendered."""
     project = project.absolute()
     memo = memo if memo is not None else Memo()
     clock = _Clock()
@@ -96,7 +98,8 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     fingerprints = node_fingerprints(graph)
     html, _ = render_markup(graph, memo, fingerprints)
     clock.lap("markup")
-    env = make_environment(project / "templates")
+    env = memo.env or make_environment(project / "templates")
+    memo.env = env
     if options.pdf:
         cards = render_cards(graph, env, project, project / CACHE_FOLDER, progress)
         report.add(cards.problems)
@@ -105,9 +108,10 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
             raise ContentErrors(report)
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    pages, rendered = render_pages(graph, html, env, assets, routine_cards(graph, cards), memo, fingerprints)
+    views = routine_cards(graph, cards, updating(graph) if updating else frozenset())
+    pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
-    result.outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + (cards.outputs if options.pdf else [])
+    result.outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + cards.outputs
     result.copies = content_images(project / "content", graph.images)
     clock.lap("render")
 

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
     serve.set_defaults(run=_run_serve)
     return parser
 
@@ -103,4 +104,5 @@ def _run_serve(args) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    return serve(args.project, host=args.host, port=args.port, drafts=args.drafts, future=args.future, open_browser=args.open)
+    return serve(args.project, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
+                 open_browser=args.open, cards=not args.no_pdf)

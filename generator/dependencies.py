@@ -24,6 +24,8 @@ class Memo:
 
     markup: dict[str, dict] = field(default_factory=dict)  # node input hash -> {part: html}
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # url -> (input hash, bytes)
+    env: jinja2.Environment | None = None  # compiled templates (Jinja reloads changed files itself)
+    templates: tuple[str, dict[str, str]] = ("", {})  # (hash of all sources, template_hashes)
 
 
 def digest(*parts: object) -> str:
@@ -36,35 +38,45 @@ def digest(*parts: object) -> str:
 
 
 def node_fingerprints(graph: SiteGraph) -> dict[Key, str]:
-    """A hash per node over everything it shows, including cited studies."""
-    return {key: digest(node, [graph.studies[s] for s in node.citations]) for key, node in graph.by_key.items()}
+    """Two hashes per node: (kind, slug) over everything its own page shows;
+    ("card", kind, slug) over what other pages show of it (title, summary,
+    image, dose, cues, studies: its front matter and citations, not its body
+    or backlinks), so editing a body re-renders only its own page."""
+    prints: dict = {}
+    for key, node in graph.by_key.items():
+        studies = [graph.studies[s] for s in node.citations]
+        prints[key] = digest(node, studies)
+        prints[("card",) + key] = digest(node.url, node.meta, node.dose, node.areas, node.tags, len(node.steps), studies)
+    return prints
 
 
-def node_deps(node: Node, graph: SiteGraph) -> tuple[Key, ...]:
-    """The nodes whose content a node's own page shows."""
-    deps = {(node.kind, node.slug), *node.links_to, *node.used_in}
-    deps.update((node.kind, slug) for slug in node.related)
-    for kind, slug in list(deps):
+def node_deps(node: Node, graph: SiteGraph) -> tuple[tuple, ...]:
+    """What a node's own page shows: all of itself, and the card of each
+    node it links, features, is used in or is related to."""
+    others = {*node.links_to, *node.used_in}
+    others.update((node.kind, slug) for slug in node.related)
+    for kind, slug in list(others):
         if kind == "articles":
-            deps.add(("authors", graph.get(kind, slug).meta.author))
-    return tuple(sorted(deps))
+            others.add(("authors", graph.get(kind, slug).meta.author))
+    others.discard((node.kind, node.slug))
+    return ((node.kind, node.slug),) + tuple(("card",) + key for key in sorted(others))
 
 
-def list_deps(nodes, graph: SiteGraph) -> tuple[Key, ...]:
-    """The listed nodes, plus the authors named on article cards."""
+def list_deps(nodes, graph: SiteGraph) -> tuple[tuple, ...]:
+    """The cards of the listed nodes, and of the authors they name."""
     deps = {(n.kind, n.slug) for n in nodes}
     deps.update(("authors", n.meta.author) for n in nodes if n.kind == "articles")
-    return tuple(sorted(deps))
+    return tuple(("card",) + key for key in sorted(deps))
 
 
-def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+def template_hashes(env: jinja2.Environment, memo: Memo | None = None) -> dict[str, str]:
     """Per template: a hash over its source and every template it pulls in."""
-    sources: dict[str, str] = {}
-    refs: dict[str, set[str]] = {}
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
-        source = env.loader.get_source(env, name)[0]
-        sources[name] = source
-        refs[name] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+    sources = {name: env.loader.get_source(env, name)[0]
+               for name in env.list_templates(filter_func=lambda n: n.endswith(".html"))}
+    everything = digest(sorted(sources.items()))
+    if memo is not None and memo.templates[0] == everything:
+        return memo.templates[1]
+    refs = {name: {r for r in meta.find_referenced_templates(env.parse(source)) if r} for name, source in sources.items()}
 
     def closure(name: str, seen: set[str]) -> set[str]:
         if name in seen:
@@ -74,4 +86,7 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
             closure(ref, seen)
         return seen
 
-    return {name: digest(*(sources[n] for n in sorted(closure(name, set())) if n in sources)) for name in sources}
+    hashes = {name: digest(*(sources[n] for n in sorted(closure(name, set())) if n in sources)) for name in sources}
+    if memo is not None:
+        memo.templates = (everything, hashes)
+    return hashes

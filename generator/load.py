@@ -155,8 +155,8 @@ def parse_source(kind, slug, rel, raw, digest) -> tuple[SourceFile | None, list[
     return SourceFile(kind, slug, rel, data, line_map, body, end + 2, digest), []
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses aliases and duplicate keys."""
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML (libyaml's parser where present) that refuses duplicate keys."""
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -170,7 +170,7 @@ def _construct_mapping(loader, node, deep=False):
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -179,11 +179,11 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 def parse_yaml(rel: str, text: str, first_line: int):
     """Parse YAML and map every key path to its file line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
         loader = _StrictLoader(text)
         loader._line_offset = first_line - 1
         try:
-            data = loader.get_single_data()
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

@@ -5,6 +5,7 @@ Every path is checked to stay inside the staging folder."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -109,3 +110,39 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def sync_folder(out: Path, outputs: list[Output], copies: list[Copy], previous: dict[str, object]) -> tuple[int, dict[str, object]]:
+    """Bring a live folder (the dev server's) up to date in place: write only
+    files whose content changed, each atomically (a reader never sees half a
+    file), and delete files no longer produced. `previous` is what the last
+    sync returned. Returns (files written or deleted, state for next time)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("This folder is made by `prehab serve` and updated on every change.\n")
+    state: dict[str, object] = {}
+    changed = 0
+    for item in outputs:
+        token = hashlib.sha256(item.data).digest()
+        state[item.path] = token
+        if previous.get(item.path) != token:
+            _replace(safe_destination(out, item.path), lambda tmp, data=item.data: tmp.write_bytes(data))
+            changed += 1
+    for item in copies:
+        stat = item.source.stat()
+        token = (str(item.source), stat.st_mtime_ns, stat.st_size)
+        state[item.path] = token
+        if previous.get(item.path) != token:
+            _replace(safe_destination(out, item.path), lambda tmp, src=item.source: shutil.copyfile(src, tmp))
+            changed += 1
+    for gone in sorted(set(previous) - set(state)):
+        path = safe_destination(out, gone)
+        path.unlink(missing_ok=True)
+        changed += 1
+    return changed, state
+
+
+def _replace(dest: Path, fill) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.{os.getpid()}.tmp"
+    fill(tmp)
+    os.replace(tmp, dest)

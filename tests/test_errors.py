@@ -19,7 +19,7 @@ def test_bad_yaml_reports_file_line_and_column(make_project):
     root = make_project({"content/articles/back-pain.md": broken})
     errors = build_errors(root)
     assert len(errors) == 1
-    assert errors[0].startswith("content/articles/back-pain.md:4: invalid YAML: mapping values are not allowed here in 'summary: Why: runners: get back pain' (column 13)")
+    assert errors[0].startswith("content/articles/back-pain.md:4: invalid YAML: mapping values are not allowed in this context in 'summary: Why: runners: get back pain' (column 13); check quotes, colons and indentation")
 
 
 def test_missing_required_field_points_at_front_matter(make_project):

@@ -93,14 +93,28 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache
     return result
 
 
-def routine_cards(graph: SiteGraph, cards: CardsResult) -> dict[str, dict]:
-    """For each routine page: its PDF links, and the card its print view
-    shows, laid out like the most compact of its PDFs (so it fits any paper)."""
+@dataclass(frozen=True)
+class RoutineCards:
+    """What a routine page says about its cards: the PDF links, whether they
+    are being re-rendered, and the card its print view shows, laid out like
+    the most compact of its PDFs (so it fits any paper)."""
+
+    links: tuple[CardLink, ...]
+    updating: bool
+    level: int
+    graph: SiteGraph = field(repr=False, compare=False)
+    routine: object = field(repr=False, compare=False)
+
+    def print_card(self) -> dict:
+        return card_context(self.graph, self.routine, "auto", self.level, "", self.graph.urls.asset)
+
+
+def routine_cards(graph: SiteGraph, cards: CardsResult, updating: frozenset[str] = frozenset()) -> dict[str, RoutineCards]:
     views = {}
     for routine in graph.routines:
-        links = cards.links.get(routine.slug, [])
+        links = tuple(cards.links.get(routine.slug, ()))
         level = max((link.level for link in links), default=2)
-        views[routine.slug] = {"links": links, "print": card_context(graph, routine, "auto", level, "", graph.urls.asset)}
+        views[routine.slug] = RoutineCards(links, routine.slug in updating, level, graph, routine)
     return views
 
 

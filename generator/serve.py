@@ -1,0 +1,300 @@
+"""Live preview (`prehab serve`): build into a private folder, serve it on
+127.0.0.1 with the livereload protocol, watch content/ and templates/, and
+on every burst of saves rebuild only what changed, write it atomically and
+reload the open tabs. A broken build keeps the last good pages and shows the
+errors over them; PDF cards re-render in the background."""
+
+from __future__ import annotations
+
+import errno
+import html
+import os
+import sys
+import threading
+import time
+import webbrowser
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote
+
+from tornado import ioloop, web
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+
+from .build import CACHE_FOLDER, compile_site
+from .config import BuildOptions
+from .dependencies import Memo, digest, node_fingerprints, template_hashes
+from .diagnostics import ContentErrors
+from .load import is_editor_junk
+from .pdf import CardsResult, render_cards
+from .render import make_environment
+from .write import MARKER, sync_folder
+
+SERVE_FOLDER = ".prehab-serve"
+POLL_SECONDS = 0.05
+QUIET_SECONDS = 0.08  # a burst of saves ends after this long without changes
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class Preview:
+    """The dev server's state: last good output, memo, cards, errors."""
+
+    def __init__(self, project: Path, options: BuildOptions, cards: bool = True, log=print):
+        self.project = project.absolute()
+        self.options = options  # pdf off: cards render in the background
+        self.cards_enabled = cards
+        self.out = self.project / SERVE_FOLDER / "site"
+        self.memo = Memo()
+        self.cards = CardsResult()
+        self.card_inputs: dict[str, str] = {}
+        self.files: dict[str, object] = {}
+        self.errors: list[str] = []
+        self.graph = None
+        self.log = log
+        self.lock = threading.Lock()
+        self.on_reload = lambda: None
+
+    def rebuild(self, reason: str) -> int | None:
+        """Rebuild the HTML; returns pages rendered, or None on content errors."""
+        with self.lock:
+            start = time.perf_counter()
+            try:
+                result = compile_site(self.project, self.options, memo=self.memo, cards=self.cards,
+                                      updating=self._stale_cards)
+            except ContentErrors as exc:
+                self.errors = [d.format() for d in exc.report.errors]
+                self.log(f"build failed ({reason}):\n  " + "\n  ".join(self.errors))
+                self.on_reload()
+                return None
+            changed, self.files = sync_folder(self.out, result.outputs, result.copies, self.files)
+            self.errors = []
+            self.graph = result.graph
+            ms = (time.perf_counter() - start) * 1000
+            self.log(f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} in {ms:.0f} ms ({reason}; {changed} files written)")
+            self.on_reload()
+            return result.pages_rendered
+
+    def _card_inputs(self, graph) -> dict[str, str]:
+        fingerprints = node_fingerprints(graph)
+        templates = template_hashes(self.memo.env, self.memo)
+        css = (self.project / "templates/static/card.css").read_bytes() if (self.project / "templates/static/card.css").is_file() else b""
+        return {r.slug: digest(fingerprints[("card", "routines", r.slug)], [fingerprints[("card", "exercises", s.exercise)] for s in r.steps],
+                               templates.get("card.html"), css, graph.config)
+                for r in graph.routines}
+
+    def _stale_cards(self, graph) -> frozenset[str]:
+        """Routines whose card inputs changed since their cards were rendered."""
+        if not self.cards_enabled:
+            return frozenset()
+        current = self._card_inputs(graph)
+        return frozenset(slug for slug, key in current.items() if self.card_inputs.get(slug) != key)
+
+    def refresh_cards(self) -> None:
+        """Render changed cards (in the background), then relink the pages."""
+        with self.lock:
+            graph = self.graph
+            if graph is None or not self._stale_cards(graph):
+                return
+            env = make_environment(self.project / "templates")
+            start = time.perf_counter()
+            cards = render_cards(graph, env, self.project, self.project / CACHE_FOLDER)
+            if cards.problems:
+                self.errors = [d.format() for d in cards.problems]
+                self.log("card rendering failed:\n  " + "\n  ".join(self.errors))
+                self.on_reload()
+                return
+            self.cards = cards
+            self.card_inputs = self._card_inputs(graph)
+            self.log(f"rendered {cards.rendered} PDF card{'s' if cards.rendered != 1 else ''} in {time.perf_counter() - start:.1f} s ({cards.cache_hits} from cache)")
+        self.rebuild("cards ready")
+
+
+def snapshot(project: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every watched file; symlink loops never recurse."""
+    found: dict[str, tuple[int, int]] = {}
+    for top in ("content", "templates"):
+        stack = [project / top]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if is_editor_junk(entry.name):
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    else:
+                        st = entry.stat(follow_symlinks=False)
+                        found[os.path.relpath(entry.path, project)] = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    continue
+    return found
+
+
+class _Watcher:
+    """Polls the sources; a burst of changes becomes one rebuild."""
+
+    def __init__(self, preview: Preview, executor: ThreadPoolExecutor):
+        self.preview = preview
+        self.executor = executor
+        self.known = snapshot(preview.project)
+        self.pending: set[str] = set()
+        self.last_change = 0.0
+        self.busy = False
+
+    def poll(self) -> None:
+        now = snapshot(self.preview.project)
+        if now != self.known:
+            changed = {p for p in set(now) | set(self.known) if now.get(p) != self.known.get(p)}
+            self.pending |= changed
+            self.known = now
+            self.last_change = time.monotonic()
+            return
+        if self.pending and not self.busy and time.monotonic() - self.last_change >= QUIET_SECONDS:
+            changed, self.pending = sorted(self.pending), set()
+            reason = (changed[0].removeprefix("content/") + " changed") if len(changed) == 1 else f"{len(changed)} files changed"
+            self.busy = True
+            future = self.executor.submit(self._run, reason)
+            future.add_done_callback(lambda _: setattr(self, "busy", False))
+
+    def _run(self, reason: str) -> None:
+        if self.preview.rebuild(reason) is not None:
+            self.executor.submit(self.preview.refresh_cards)
+
+
+class _Reload(LiveReloadHandler):
+    """The livereload socket; only pages served from this server may connect."""
+
+    def check_origin(self, origin: str) -> bool:
+        host = self.request.headers.get("Host", "")
+        return origin in (f"http://{host}", f"https://{host}")
+
+
+LIVE_SCRIPT = b'<script src="/livereload.js"></script>'
+
+
+class _Site(web.RequestHandler):
+    """Serves the private output folder and nothing else."""
+
+    def initialize(self, preview: Preview):
+        self.preview = preview
+
+    def compute_etag(self):
+        return None
+
+    def get(self, _path: str) -> None:
+        target = self._resolve(self.request.path)
+        if target is None:
+            self._send(self.preview.out / "404.html", 404)
+        else:
+            self._send(target, 200)
+
+    def _resolve(self, raw: str) -> Path | None:
+        path = unquote(raw.split("?", 1)[0])
+        if "\x00" in path or "\\" in path or not path.startswith("/") or path.startswith("//"):
+            return None
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") or p.startswith(".") for p in parts):
+            return None
+        root = self.preview.out.resolve()
+        target = root.joinpath(*parts) if parts else root
+        if target.is_dir():
+            if path.endswith("/") or not parts:
+                target = target / "index.html"
+            else:
+                return None
+        try:
+            real = target.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if root not in real.parents or not real.is_file() or real.name == MARKER:
+            return None
+        return real
+
+    def _send(self, file: Path, status: int) -> None:
+        import mimetypes
+
+        try:
+            data = file.read_bytes()
+        except OSError:
+            data, status = b"<!doctype html><title>Not found</title><h1>Not found</h1>", 404
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = self._decorate(data)
+            kind = "text/html; charset=utf-8"
+        self.set_status(status)
+        self.set_header("Content-Type", kind)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.write(data)
+
+    def _decorate(self, page: bytes) -> bytes:
+        extra = LIVE_SCRIPT
+        if self.preview.errors:
+            extra += error_overlay(self.preview.errors).encode()
+        return page.replace(b"</body>", extra + b"</body>", 1) if b"</body>" in page else page + extra
+
+
+def error_overlay(errors: list[str]) -> str:
+    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    return (
+        '<div id="prehab-errors" role="alertdialog" aria-modal="true" aria-labelledby="prehab-errors-title" '
+        'style="position:fixed;inset:0;z-index:1000;overflow:auto;background:rgb(255 253 249 / .97);color:#1d2a30;'
+        'padding:2rem 1.2rem;font:1rem/1.5 system-ui,sans-serif">'
+        '<div style="max-width:52rem;margin:auto;border-left:6px solid #b4501c;padding-left:1.2rem">'
+        f'<h1 id="prehab-errors-title" style="font-family:Georgia,serif;margin:0 0 .5rem">The build failed: {count}</h1>'
+        '<p>Fix them and save: this page reloads by itself. The last good version of the site is kept underneath.</p>'
+        f'<ul style="padding-left:1.2rem">{items}</ul></div></div>'
+    )
+
+
+def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False, future: bool = False,
+          open_browser: bool = False, cards: bool = True) -> int:
+    if host not in LOOPBACK:
+        print(f"warning: serving on {host}: anyone who can reach this machine can see your drafts; "
+              "the default 127.0.0.1 keeps the preview on this computer", file=sys.stderr)
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    preview = Preview(project, BuildOptions(drafts=drafts, future=future, pdf=False, base_url=base), cards=cards)
+    app = web.Application([
+        (r"/livereload", _Reload),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r"(.*)", _Site, {"preview": preview}),
+    ])
+    try:
+        server = app.listen(port, address=host)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(f"error: port {port} is already in use (another prehab serve?); try: prehab serve --port {port + 1}", file=sys.stderr)
+            return 2
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    loop = ioloop.IOLoop.current()
+
+    def broadcast():
+        for waiter in list(LiveReloadHandler.waiters):
+            try:
+                waiter.write_message({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
+            except Exception:
+                LiveReloadHandler.waiters.discard(waiter)
+
+    preview.on_reload = lambda: loop.add_callback(broadcast)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prehab-build")
+    print(f"building {preview.project} ...")
+    preview.rebuild("first build")
+    executor.submit(preview.refresh_cards)
+    watcher = _Watcher(preview, executor)
+    ioloop.PeriodicCallback(watcher.poll, POLL_SECONDS * 1000).start()
+    print(f"serving {base}/ (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(base + "/")
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        print("\nstopped")
+    finally:
+        server.stop()
+        executor.shutdown(wait=False, cancel_futures=True)
+    return 0

@@ -1,0 +1,209 @@
+"""`prehab serve` end to end: a real server process on a free port, a real
+browser that reloads by itself on every save, errors shown in the page and
+recovered from, deleted pages gone, and a server that never hands out a
+byte from outside its folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from browser import chromium
+from conftest import MINIMAL, write_project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@contextmanager
+def running_server(root: Path, *flags: str):
+    port = free_port()
+    log = root / "serve.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(root), "--port", str(port), *flags],
+                                   stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if get(base + "/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not start: " + log.read_text())
+        yield base, process, log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def project(tmp_path):
+    return write_project(tmp_path / "site", {})
+
+
+def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(project):
+    article = project / "content/articles/back-pain.md"
+    with running_server(project, "--no-pdf") as (base, _, log), chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "/articles/back-pain/")
+        page.wait_for_function("() => window.LiveReload !== undefined")
+        page.evaluate("window.__notReloaded = true")
+
+        article.write_text(article.read_text().replace("Running is good for the back", "Running is kind to the back"))
+        page.wait_for_function("() => document.body.innerText.includes('Running is kind to the back')", timeout=15000)
+        assert page.evaluate("window.__notReloaded === undefined"), "the page was reloaded by the server, not by the test"
+
+        good = article.read_text()
+        article.write_text(good.replace("author: ann-author", "author: ann-autor"))
+        overlay = page.locator("#prehab-errors")
+        overlay.wait_for(timeout=15000)
+        assert "content/articles/back-pain.md:5: unknown author 'ann-autor'" in overlay.inner_text()
+
+        article.write_text(good)
+        page.wait_for_function("() => !document.getElementById('prehab-errors')", timeout=15000)
+        assert page.locator("h1").inner_text() == "Lower back pain when running"
+
+        page.goto(base + "/exercises/bird-dog/")
+        page.wait_for_function("() => window.LiveReload !== undefined")
+        template = project / "templates/exercise.html"
+        template.write_text(template.read_text().replace("<h1>{{ e.title }}</h1>", "<h1>{{ e.title }} (edited)</h1>"))
+        page.wait_for_function("() => document.querySelector('h1').innerText === 'Bird dog (edited)'", timeout=15000)
+
+        list_page = browser.new_page()
+        list_page.goto(base + "/articles/")
+        assert list_page.locator("a[href='/articles/back-pain/']").count() > 0
+        list_page.wait_for_function("() => window.LiveReload !== undefined")
+        article.unlink()
+        (project / "content/routines/back-basics.md").write_text(
+            MINIMAL["content/routines/back-basics.md"])  # still valid without the article
+        list_page.wait_for_function("() => !document.querySelector(\"a[href='/articles/back-pain/']\")", timeout=15000)
+        status, body = get(base + "/articles/back-pain/")
+        assert status == 404 and b"Page not found" in body
+        assert "rebuilt" in log.read_text()
+
+
+def test_terminal_reports_each_rebuild(project):
+    with running_server(project, "--no-pdf") as (base, _, log):
+        about = project / "content/pages/about.md"
+        about.write_text(about.read_text() + "\nMore.\n")
+        deadline = time.monotonic() + 15
+        while "pages/about.md changed" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        line = [l for l in log.read_text().splitlines() if "pages/about.md changed" in l][0]
+        assert line.startswith("rebuilt 1 page in ") and " ms (pages/about.md changed" in line
+
+
+def test_a_burst_of_saves_becomes_one_rebuild_from_the_final_state(project):
+    with running_server(project, "--no-pdf") as (base, _, log):
+        before = log.read_text().count("rebuilt")
+        folder = project / "content/pages"
+        for i in range(60):
+            (folder / f"note-{i}.md").write_text(f"---\ntitle: Note {i}\n---\nText {i}.\n")
+        deadline = time.monotonic() + 20
+        while get(base + "/note-59/")[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        rebuilds = log.read_text().count("rebuilt") - before
+        assert rebuilds == 1, log.read_text()
+        assert all(get(f"{base}/note-{i}/")[0] == 200 for i in range(60))
+
+
+def raw_request(port: int, path: str) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1]), data
+
+
+@pytest.mark.parametrize("path", ["/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
+                                  "/index.html%00.css", "/.prehab-output", "//evil.example/", "/outside/secret.txt", "/outside"])
+def test_server_gives_404_for_anything_outside_its_folder(project, path, tmp_path):
+    secret = tmp_path / "secret-dir"
+    secret.mkdir()
+    (secret / "secret.txt").write_text("TOP SECRET")
+    with running_server(project, "--no-pdf") as (base, _, _log):
+        out = project / ".prehab-serve/site"
+        (out / "outside").symlink_to(secret)
+        port = int(base.rsplit(":", 1)[1])
+        status, data = raw_request(port, path)
+        assert status == 404
+        assert b"TOP SECRET" not in data and b"root:" not in data
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket listening on `port`, from /proc (no traffic sent)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, hex_port = fields[1].rsplit(":", 1)
+            if int(hex_port, 16) == port and fields[3] == "0A":
+                raw = bytes.fromhex(address)
+                if len(raw) == 4:
+                    found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
+                else:
+                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    found.add(socket.inet_ntop(socket.AF_INET6, words))
+    return found
+
+
+def test_server_listens_on_loopback_only_by_default(project):
+    with running_server(project, "--no-pdf") as (base, _, _log):
+        port = int(base.rsplit(":", 1)[1])
+        assert listening_addresses(port) == {"127.0.0.1"}
+        assert get(base + "/")[0] == 200
+
+
+def test_a_non_loopback_host_prints_a_warning(project):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", str(port),
+                                "--host", "0.0.0.0", "--no-pdf"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        first = process.stderr.readline()
+        assert first.startswith("warning: serving on 0.0.0.0")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_port_in_use_gives_one_sentence(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", str(port)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"port {port} is already in use" in result.stderr and f"--port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_preview_never_writes_site_output_and_links_point_at_the_local_address(project):
+    with running_server(project, "--no-pdf") as (base, _, _log):
+        status, body = get(base + "/articles/back-pain/")
+        assert f'<link rel="canonical" href="{base}/articles/back-pain/">'.encode() in body
+    assert not (project / "site_output").exists()
