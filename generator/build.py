@@ -35,7 +35,7 @@ class BuildResult:
     report: Report
     output: Path | None = None
     pages: int = 0
-    pages_rendered: int = 0
+    rendered_urls: list[str] = field(default_factory=list)
     files: int = 0
     bytes_written: int = 0
     pdfs_rendered: int = 0
@@ -46,6 +46,10 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     cards: CardsResult | None = None
+
+    @property
+    def pages_rendered(self) -> int:
+        return len(self.rendered_urls)
 
     def summary(self) -> str:
         return (f"Built {self.pages} pages, {self.pdfs_rendered + self.pdf_cache_hits} PDFs "
@@ -115,7 +119,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     result.copies = content_images(project / "content", graph.images)
     clock.lap("render")
 
-    result.pages, result.pages_rendered = len(pages), rendered
+    result.pages, result.rendered_urls = len(pages), rendered
     result.pdfs_rendered, result.pdf_cache_hits = cards.rendered, cards.cache_hits
     result.graph, result.cards = graph, cards
     result.timings = clock.timings

@@ -40,13 +40,16 @@ def digest(*parts: object) -> str:
 def node_fingerprints(graph: SiteGraph) -> dict[Key, str]:
     """Two hashes per node: (kind, slug) over everything its own page shows;
     ("card", kind, slug) over what other pages show of it (title, summary,
-    image, dose, cues, studies: its front matter and citations, not its body
-    or backlinks), so editing a body re-renders only its own page."""
+    image, dose, cues: its front matter and which studies it cites, not its
+    body, backlinks or the studies' text), so editing a body re-renders only
+    its own page."""
     prints: dict = {}
     for key, node in graph.by_key.items():
-        studies = [graph.studies[s] for s in node.citations]
-        prints[key] = digest(node, studies)
-        prints[("card",) + key] = digest(node.url, node.meta, node.dose, node.areas, node.tags, len(node.steps), studies)
+        cited = list(node.citations)
+        for step in node.steps:  # a routine's printable card lists its exercises' studies too
+            cited += graph.get("exercises", step.exercise).citations
+        prints[key] = digest(node, [graph.studies[s] for s in dict.fromkeys(cited)])
+        prints[("card",) + key] = digest(node.url, node.meta, node.dose, node.areas, node.tags, len(node.steps), node.citations)
     return prints
 
 

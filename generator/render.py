@@ -115,8 +115,8 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
 
 
 def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
-                 cards: dict[str, dict], memo: Memo, fingerprints: dict) -> tuple[list[Output], int]:
-    """All HTML pages, and how many were rendered (the rest come from `memo`,
+                 cards: dict[str, dict], memo: Memo, fingerprints: dict) -> tuple[list[Output], list[str]]:
+    """All HTML pages, and the URLs of those rendered (the rest come from `memo`,
     whose inputs were unchanged). `assets` maps theme files to their URLs;
     `cards` maps a routine slug to its PDF links and its print-view card."""
     origin = _origin(graph.config.base_url)
@@ -126,7 +126,7 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
     site_wide = (graph.config, assets, ("pages", "about") in graph.by_key)
     specs = page_specs(graph)
     specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
-    outputs, rendered, pages = [], 0, {}
+    outputs, rendered, pages = [], [], {}
     for spec in specs:
         node_cards = cards.get(spec.node.slug) if spec.node is not None and spec.node.kind == "routines" else None
         key = digest(site_wide, templates.get(spec.template), spec.url, spec.title, spec.description, spec.image,
@@ -136,7 +136,7 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
             data = previous[1]
         else:
             data = render_one(spec, graph, env, common, origin)
-            rendered += 1
+            rendered.append(spec.url)
         pages[spec.url] = (key, data)
         outputs.append(Output(graph.urls.output_path(spec.url), data))
     memo.pages = pages

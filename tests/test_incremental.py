@@ -1,0 +1,92 @@
+"""Incremental rebuilds: a change re-renders exactly the pages that show
+what changed (dependencies come from the resolved graph), and the result is
+byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL, TODAY, write_project
+from generator.build import compile_site
+from generator.config import BuildOptions
+from generator.dependencies import Memo
+
+OPTIONS = BuildOptions(pdf=False)
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = write_project(tmp_path / "site", {})
+    memo = Memo()
+    compile_site(root, OPTIONS, TODAY, memo=memo)
+    return root, memo
+
+
+def rebuild(root, memo) -> set[str]:
+    incremental = compile_site(root, OPTIONS, TODAY, memo=memo)
+    clean = compile_site(root, OPTIONS, TODAY)
+    assert {o.path: o.data for o in incremental.outputs} == {o.path: o.data for o in clean.outputs}
+    return set(incremental.rendered_urls)
+
+
+def edit(root, rel, old, new):
+    path = root / rel
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_nothing_changed_renders_nothing(site):
+    assert rebuild(*site) == set()
+
+
+def test_article_body_edit_renders_only_that_article(site):
+    root, memo = site
+    edit(root, "content/articles/back-pain.md", "Running is good for the back", "Running is fine for the back")
+    assert rebuild(root, memo) == {"/articles/back-pain/"}
+
+
+def test_article_title_edit_renders_every_page_that_shows_it(site):
+    root, memo = site
+    edit(root, "content/articles/back-pain.md", "title: Lower back pain when running", "title: Back pain and running")
+    assert rebuild(root, memo) == {
+        "/", "/articles/", "/articles/back-pain/", "/tags/low-back-pain/", "/tags/strength/", "/body-areas/lower-back/",
+        "/exercises/goblet-squat/", "/exercises/bird-dog/", "/routines/back-basics/", "/authors/ann-author/",
+    }
+
+
+def test_exercise_edit_renders_it_and_the_articles_routines_and_lists_featuring_it(site):
+    root, memo = site
+    edit(root, "content/exercises/bird-dog.md", "seconds: 30", "seconds: 40")
+    assert rebuild(root, memo) == {
+        "/exercises/bird-dog/", "/articles/back-pain/", "/routines/back-basics/", "/exercises/goblet-squat/",
+        "/", "/exercises/", "/body-areas/lower-back/",
+    }
+
+
+def test_study_edit_renders_the_pages_citing_it(site):
+    root, memo = site
+    edit(root, "content/studies.yml", "finding: Walking helped too.", "finding: Walking helped as well.")
+    assert rebuild(root, memo) == {"/articles/back-pain/", "/routines/back-basics/"}
+
+
+def test_template_edit_renders_the_pages_using_it(site):
+    root, memo = site
+    edit(root, "templates/exercise.html", "<h1>{{ e.title }}</h1>", "<h1 class=\"t\">{{ e.title }}</h1>")
+    assert rebuild(root, memo) == {"/exercises/goblet-squat/", "/exercises/bird-dog/"}
+    edit(root, "templates/partials/macros.html", '<article class="card routine-card">', '<article class="card routine-card r">')
+    # every page whose template imports the macros, and only those
+    assert rebuild(root, memo) == {"/", "/routines/", "/body-areas/lower-back/", "/articles/", "/articles/back-pain/",
+                                   "/authors/", "/authors/ann-author/", "/body-areas/knee/", "/exercises/", "/exercises/bird-dog/",
+                                   "/exercises/goblet-squat/", "/routines/back-basics/", "/tags/low-back-pain/", "/tags/strength/"}
+
+
+def test_adding_and_deleting_a_page_updates_lists_and_removes_it(site):
+    root, memo = site
+    new = MINIMAL["content/articles/back-pain.md"].replace("title: Lower back pain when running", "title: Knee pain")
+    (root / "content/articles/knee-pain.md").write_text(new.replace("date: 2026-03-01", "date: 2026-04-01"))
+    added = rebuild(root, memo)
+    assert {"/articles/knee-pain/", "/", "/articles/", "/articles/back-pain/"} <= added
+    (root / "content/articles/knee-pain.md").unlink()
+    removed = compile_site(root, OPTIONS, TODAY, memo=memo)
+    assert "articles/knee-pain/index.html" not in {o.path for o in removed.outputs}
