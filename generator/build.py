@@ -85,7 +85,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     report.add(problems)
     if options.base_url and config is not None:
         config = config.model_copy(update={"base_url": options.base_url.rstrip("/")})
-    loaded, problems = load_content(project)
+    loaded, problems = load_content(project, memo.parsed)
     report.add(problems)
     clock.lap("load")
     content, problems = validate_content(loaded)

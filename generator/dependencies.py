@@ -24,6 +24,7 @@ class Memo:
 
     markup: dict[str, dict] = field(default_factory=dict)  # node input hash -> {part: html}
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # url -> (input hash, bytes)
+    parsed: dict = field(default_factory=dict)  # (path, text hash) -> parsed source, for load
     env: jinja2.Environment | None = None  # compiled templates (Jinja reloads changed files itself)
     templates: tuple[str, dict[str, str]] = ("", {})  # (hash of all sources, template_hashes)
 
@@ -44,12 +45,16 @@ def node_fingerprints(graph: SiteGraph) -> dict[Key, str]:
     body, backlinks or the studies' text), so editing a body re-renders only
     its own page."""
     prints: dict = {}
+    studies = {sid: digest(study) for sid, study in graph.studies.items()}
     for key, node in graph.by_key.items():
         cited = list(node.citations)
         for step in node.steps:  # a routine's printable card lists its exercises' studies too
             cited += graph.get("exercises", step.exercise).citations
-        prints[key] = digest(node, [graph.studies[s] for s in dict.fromkeys(cited)])
-        prints[("card",) + key] = digest(node.url, node.meta, node.dose, node.areas, node.tags, len(node.steps), node.citations)
+        prints[key] = digest(node.front_digest, node.body.markdown, node.url, node.citations, node.features, node.steps,
+                             node.tags, node.areas, node.used_in, node.related, node.links_to,
+                             [studies[s] for s in dict.fromkeys(cited)])
+        prints[("card",) + key] = digest(node.front_digest, node.url, node.dose, node.areas, node.tags, len(node.steps),
+                                         node.citations)
     return prints
 
 

@@ -4,6 +4,7 @@ later stages can point editors at the exact line of a mistake."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ class SourceFile:
     lines: LineMap  # key path -> 1-based file line; () -> first front-matter line
     body: str
     body_line: int  # file line of the body's first line
-    digest: str  # hash of the raw bytes, for caches
+    front_digest: str  # hash of the front-matter text: what other pages show of this one
 
     def line_of(self, loc: tuple) -> int:
         """The file line for a key path, falling back to its nearest parent."""
@@ -65,8 +66,12 @@ def is_editor_junk(name: str) -> bool:
     return name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES)
 
 
-def load_content(root: Path) -> tuple[LoadedContent, list[Diagnostic]]:
-    """Read every source under `root/content`. Never raises on bad content."""
+def load_content(root: Path, parsed: dict | None = None) -> tuple[LoadedContent, list[Diagnostic]]:
+    """Read every source under `root/content`. Never raises on bad content.
+    `parsed` (kept between builds by the caller) skips re-parsing files whose
+    text is unchanged."""
+    parsed = {} if parsed is None else parsed
+    seen = set()
     import hashlib
 
     content = root / "content"
@@ -90,8 +95,11 @@ def load_content(root: Path) -> tuple[LoadedContent, list[Diagnostic]]:
                 diagnostics.append(Diagnostic(rel, None, problem, code="unreadable"))
                 rejected.add((kind, slug))
                 continue
-            digest = hashlib.sha256(raw.encode()).hexdigest()
-            source, problems = parse_source(kind, slug, rel, raw, digest)
+            cache_key = (rel, hashlib.sha256(raw.encode()).digest())
+            seen.add(cache_key)
+            if cache_key not in parsed:
+                parsed[cache_key] = parse_source(kind, slug, rel, raw)
+            source, problems = parsed[cache_key]
             diagnostics.extend(problems)
             if source:
                 sources.append(source)
@@ -112,6 +120,8 @@ def load_content(root: Path) -> tuple[LoadedContent, list[Diagnostic]]:
                 data = {}
             studies = DataFile("content/studies.yml", data or {}, lines, hashlib.sha256(raw.encode()).hexdigest())
 
+    for stale in set(parsed) - seen:
+        del parsed[stale]
     images_dir = content / "images"
     images = frozenset(
         p.relative_to(content).as_posix()
@@ -135,7 +145,7 @@ def read_text(file: Path) -> tuple[str, str | None]:
         return "", f"line {line}: the file is not valid UTF-8 text; save it as UTF-8"
 
 
-def parse_source(kind, slug, rel, raw, digest) -> tuple[SourceFile | None, list[Diagnostic]]:
+def parse_source(kind, slug, rel, raw) -> tuple[SourceFile | None, list[Diagnostic]]:
     lines = raw.split("\n")
     if not frontmatter.YAMLHandler().detect(raw) or lines[0].strip() != FENCE:
         return None, [Diagnostic(rel, 1, "missing front matter: start the file with a '---' line, the fields, then another '---' line", code="no-front-matter")]
@@ -152,7 +162,8 @@ def parse_source(kind, slug, rel, raw, digest) -> tuple[SourceFile | None, list[
     if not isinstance(data, dict):
         return None, [Diagnostic(rel, 2, "the front matter must be a list of 'field: value' lines", code="bad-yaml")]
     body = "\n".join(lines[end + 1 :])
-    return SourceFile(kind, slug, rel, data, line_map, body, end + 2, digest), []
+    front_digest = hashlib.sha256(block.encode()).hexdigest()
+    return SourceFile(kind, slug, rel, data, line_map, body, end + 2, front_digest), []
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

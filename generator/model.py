@@ -121,7 +121,7 @@ class Node:
     path: str  # source path, e.g. content/articles/x.md
     meta: Any  # the kind's schema model
     body: Body
-    digest: str
+    front_digest: str  # hash of the front-matter text
     citations: tuple[str, ...] = ()  # study ids, in order of first citation
     features: tuple[Feature, ...] = ()  # articles
     steps: tuple[Step, ...] = ()  # routines

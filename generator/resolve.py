@@ -7,7 +7,9 @@ numbered and backlinks, taxonomies and related pages are computed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import replace
 
 from .config import BuildOptions, SiteConfig
@@ -174,7 +176,7 @@ class _Resolver:
                 citations.append(study_id)
         if hasattr(meta, "body_areas"):
             fields["areas"] = self.areas(doc, meta.body_areas)
-        return Node(doc.kind, doc.slug, self.urls.page(doc.kind, doc.slug), doc.path, meta, body, doc.digest,
+        return Node(doc.kind, doc.slug, self.urls.page(doc.kind, doc.slug), doc.path, meta, body, doc.front_digest,
                     citations=tuple(citations), links_to=tuple(sorted(links)), **fields)
 
     def step_dose(self, step) -> Dose:
@@ -263,10 +265,17 @@ def _with_backlinks(nodes: list[Node]) -> list[Node]:
 
 
 def _with_related(nodes: list[Node], features, limit: int = 3) -> list[Node]:
-    """Most shared features first, then the order `nodes` came in (recency)."""
+    """Most shared features first, then the order `nodes` came in (recency).
+    An index from feature to nodes keeps this linear in practice."""
     keys = [features(n) for n in nodes]
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, key_set in enumerate(keys):
+        for key in key_set:
+            holders[key].append(i)
     result = []
     for i, node in enumerate(nodes):
-        scored = [(-len(keys[i] & keys[j]), j) for j in range(len(nodes)) if j != i and keys[i] & keys[j]]
-        result.append(replace(node, related=tuple(nodes[j].slug for _, j in sorted(scored)[:limit])))
+        shared = Counter(chain.from_iterable(holders[key] for key in keys[i]))
+        shared.pop(i, None)
+        best = heapq.nsmallest(limit, ((-count, j) for j, count in shared.items()))
+        result.append(replace(node, related=tuple(nodes[j].slug for _, j in best)))
     return result

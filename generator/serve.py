@@ -17,8 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
 
-from tornado import ioloop, web
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 
 from .build import CACHE_FOLDER, compile_site
 from .config import BuildOptions
@@ -30,8 +32,8 @@ from .render import make_environment
 from .write import MARKER, sync_folder
 
 SERVE_FOLDER = ".prehab-serve"
-POLL_SECONDS = 0.05
-QUIET_SECONDS = 0.08  # a burst of saves ends after this long without changes
+POLL_SECONDS = 0.005
+QUIET_SECONDS = 0.02  # a burst of saves ends after this long without changes
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -108,60 +110,48 @@ class Preview:
         self.rebuild("cards ready")
 
 
-def snapshot(project: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file; symlink loops never recurse."""
-    found: dict[str, tuple[int, int]] = {}
-    for top in ("content", "templates"):
-        stack = [project / top]
-        while stack:
-            folder = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if is_editor_junk(entry.name):
-                    continue
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
-                    else:
-                        st = entry.stat(follow_symlinks=False)
-                        found[os.path.relpath(entry.path, project)] = (st.st_mtime_ns, st.st_size)
-                except OSError:
-                    continue
-    return found
-
-
-class _Watcher:
-    """Polls the sources; a burst of changes becomes one rebuild."""
+class _Watcher(FileSystemEventHandler):
+    """Collects file events from the OS (inotify on Linux, via watchdog);
+    a burst of changes becomes one rebuild once the sources are quiet."""
 
     def __init__(self, preview: Preview, executor: ThreadPoolExecutor):
         self.preview = preview
         self.executor = executor
-        self.known = snapshot(preview.project)
         self.pending: set[str] = set()
         self.last_change = 0.0
         self.busy = False
+        self.guard = threading.Lock()
+
+    def on_any_event(self, event) -> None:
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
+            return
+        paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+        relevant = [os.path.relpath(p, self.preview.project) for p in paths if not is_editor_junk(os.path.basename(p))]
+        if relevant:
+            with self.guard:
+                self.pending.update(relevant)
+                self.last_change = time.monotonic()
 
     def poll(self) -> None:
-        now = snapshot(self.preview.project)
-        if now != self.known:
-            changed = {p for p in set(now) | set(self.known) if now.get(p) != self.known.get(p)}
-            self.pending |= changed
-            self.known = now
-            self.last_change = time.monotonic()
-            return
-        if self.pending and not self.busy and time.monotonic() - self.last_change >= QUIET_SECONDS:
+        """Runs on the server loop: starts a rebuild after a quiet spell."""
+        with self.guard:
+            if not self.pending or self.busy or time.monotonic() - self.last_change < QUIET_SECONDS:
+                return
             changed, self.pending = sorted(self.pending), set()
-            reason = (changed[0].removeprefix("content/") + " changed") if len(changed) == 1 else f"{len(changed)} files changed"
             self.busy = True
-            future = self.executor.submit(self._run, reason)
-            future.add_done_callback(lambda _: setattr(self, "busy", False))
+        reason = (changed[0].removeprefix("content/") + " changed") if len(changed) == 1 else f"{len(changed)} files changed"
+        future = self.executor.submit(self._run, reason)
+        future.add_done_callback(lambda _: setattr(self, "busy", False))
 
     def _run(self, reason: str) -> None:
         if self.preview.rebuild(reason) is not None:
             self.executor.submit(self.preview.refresh_cards)
+
+
+class _ReloadScript(LiveReloadJSHandler):
+    def get(self):
+        self.set_header("Cache-Control", "public, max-age=3600")
+        super().get()
 
 
 class _Reload(LiveReloadHandler):
@@ -180,9 +170,6 @@ class _Site(web.RequestHandler):
 
     def initialize(self, preview: Preview):
         self.preview = preview
-
-    def compute_etag(self):
-        return None
 
     def get(self, _path: str) -> None:
         target = self._resolve(self.request.path)
@@ -226,7 +213,9 @@ class _Site(web.RequestHandler):
             kind = "text/html; charset=utf-8"
         self.set_status(status)
         self.set_header("Content-Type", kind)
-        self.set_header("Cache-Control", "no-store")
+        # fingerprinted theme files never change; everything else is revalidated (ETag, 304)
+        immutable = self.request.path.startswith("/static/") and status == 200
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
         self.set_header("X-Content-Type-Options", "nosniff")
         self.write(data)
 
@@ -260,7 +249,7 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     preview = Preview(project, BuildOptions(drafts=drafts, future=future, pdf=False, base_url=base), cards=cards)
     app = web.Application([
         (r"/livereload", _Reload),
-        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/livereload.js", _ReloadScript),
         (r"(.*)", _Site, {"preview": preview}),
     ])
     try:
@@ -286,6 +275,10 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     preview.rebuild("first build")
     executor.submit(preview.refresh_cards)
     watcher = _Watcher(preview, executor)
+    observer = Observer()
+    for folder in ("content", "templates"):
+        observer.schedule(watcher, str(preview.project / folder), recursive=True)
+    observer.start()
     ioloop.PeriodicCallback(watcher.poll, POLL_SECONDS * 1000).start()
     print(f"serving {base}/ (Ctrl-C to stop)")
     if open_browser:
@@ -296,5 +289,6 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
         print("\nstopped")
     finally:
         server.stop()
+        observer.stop()
         executor.shutdown(wait=False, cancel_futures=True)
     return 0

@@ -25,7 +25,7 @@ class Document:
     lines: LineMap
     body: str
     body_line: int
-    digest: str
+    front_digest: str
 
     def line_of(self, loc: tuple) -> int:
         loc = tuple(loc)
@@ -60,7 +60,7 @@ def validate_content(loaded: LoadedContent) -> tuple[ValidContent, list[Diagnost
         if meta is None:
             failed.add((source.kind, source.slug))
         else:
-            documents.append(Document(source.kind, source.slug, source.path, meta, source.lines, source.body, source.body_line, source.digest))
+            documents.append(Document(source.kind, source.slug, source.path, meta, source.lines, source.body, source.body_line, source.front_digest))
 
     studies = []
     registry = loaded.studies

@@ -5,7 +5,6 @@ Every path is checked to stay inside the staging folder."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -122,9 +121,8 @@ def sync_folder(out: Path, outputs: list[Output], copies: list[Copy], previous: 
     state: dict[str, object] = {}
     changed = 0
     for item in outputs:
-        token = hashlib.sha256(item.data).digest()
-        state[item.path] = token
-        if previous.get(item.path) != token:
+        state[item.path] = item.data  # unchanged pages are the very same bytes object: cheap to compare
+        if previous.get(item.path) != item.data:
             _replace(safe_destination(out, item.path), lambda tmp, data=item.data: tmp.write_bytes(data))
             changed += 1
     for item in copies:
