@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .assets import content_images, theme_assets
 from .config import BuildOptions, load_config
-from .dependencies import Memo, node_fingerprints
+from .dependencies import Memo, digest, node_fingerprints
 from .diagnostics import ContentErrors, Report
-from .feeds import render_feeds
+from .feeds import FEED_SIZE, render_feeds
 from .load import load_content
 from .markup import render_markup
 from .model import Output, SiteGraph
@@ -74,7 +74,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     """Every output of the site, in memory. Raises ContentErrors (carrying
     every problem) when the content has errors. With `options.pdf` off,
     routine pages link the cards in `cards` (those of an earlier build), and
-    the routines that `updating(graph)` names say their card is being re-rendered."""
+    the routines that `updating(graph, fingerprints)` names say their card is being re-rendered."""
     project = project.absolute()
     memo = memo if memo is not None else Memo()
     clock = _Clock()
@@ -88,7 +88,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     loaded, problems = load_content(project, memo.parsed)
     report.add(problems)
     clock.lap("load")
-    content, problems = validate_content(loaded)
+    content, problems = validate_content(loaded, memo.validated)
     report.add(problems)
     clock.lap("validate")
     if config is None:
@@ -112,10 +112,14 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
             raise ContentErrors(report)
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    views = routine_cards(graph, cards, updating(graph) if updating else frozenset())
+    views = routine_cards(graph, cards, updating(graph, fingerprints) if updating else frozenset())
     pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
-    result.outputs = pages + render_feeds(graph, page_urls, html) + asset_outputs + cards.outputs
+    feeds_key = digest(page_urls, [(a.url, fingerprints[("card", a.kind, a.slug)], html[(a.kind, a.slug, "body")])
+                                   for a in graph.articles[:FEED_SIZE]], [(a.url, a.meta.updated or a.meta.date) for a in graph.articles])
+    if memo.feeds[0] != feeds_key:
+        memo.feeds = (feeds_key, render_feeds(graph, page_urls, html))
+    result.outputs = pages + memo.feeds[1] + asset_outputs + cards.outputs
     result.copies = content_images(project / "content", graph.images)
     clock.lap("render")
 

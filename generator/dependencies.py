@@ -25,6 +25,8 @@ class Memo:
     markup: dict[str, dict] = field(default_factory=dict)  # node input hash -> {part: html}
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # url -> (input hash, bytes)
     parsed: dict = field(default_factory=dict)  # (path, text hash) -> parsed source, for load
+    validated: dict = field(default_factory=dict)  # (path, front-matter hash) -> model, for validate
+    feeds: tuple[str, list] = ("", [])  # (input hash, outputs)
     env: jinja2.Environment | None = None  # compiled templates (Jinja reloads changed files itself)
     templates: tuple[str, dict[str, str]] = ("", {})  # (hash of all sources, template_hashes)
 
@@ -32,7 +34,7 @@ class Memo:
 def digest(*parts: object) -> str:
     h = hashlib.sha256()
     for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode()
+        data = part if isinstance(part, bytes) else part.encode() if isinstance(part, str) else repr(part).encode()
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
@@ -50,11 +52,14 @@ def node_fingerprints(graph: SiteGraph) -> dict[Key, str]:
         cited = list(node.citations)
         for step in node.steps:  # a routine's printable card lists its exercises' studies too
             cited += graph.get("exercises", step.exercise).citations
-        prints[key] = digest(node.front_digest, node.body.markdown, node.url, node.citations, node.features, node.steps,
-                             node.tags, node.areas, node.used_in, node.related, node.links_to,
-                             [studies[s] for s in dict.fromkeys(cited)])
-        prints[("card",) + key] = digest(node.front_digest, node.url, node.dose, node.areas, node.tags, len(node.steps),
-                                         node.citations)
+        resolved = (node.url, node.citations, node.tags, node.areas, node.used_in, node.related, node.links_to,
+                    tuple((f.exercise, f.why.markdown) for f in node.features),
+                    tuple((s.exercise, s.dose.text, s.note) for s in node.steps),
+                    node.dose.text if node.dose else "")
+        prints[key] = digest(node.front_digest, node.body.markdown, str(resolved).encode(),
+                             "".join(studies[s] for s in dict.fromkeys(cited)).encode())
+        prints[("card",) + key] = digest(node.front_digest, str(resolved[:4]).encode(), len(node.steps),
+                                         resolved[9].encode())
     return prints
 
 

@@ -75,26 +75,26 @@ class Preview:
             self.on_reload()
             return result.pages_rendered
 
-    def _card_inputs(self, graph) -> dict[str, str]:
-        fingerprints = node_fingerprints(graph)
+    def _card_inputs(self, graph, fingerprints) -> dict[str, str]:
         templates = template_hashes(self.memo.env, self.memo)
         css = (self.project / "templates/static/card.css").read_bytes() if (self.project / "templates/static/card.css").is_file() else b""
         return {r.slug: digest(fingerprints[("card", "routines", r.slug)], [fingerprints[("card", "exercises", s.exercise)] for s in r.steps],
                                templates.get("card.html"), css, graph.config)
                 for r in graph.routines}
 
-    def _stale_cards(self, graph) -> frozenset[str]:
+    def _stale_cards(self, graph, fingerprints) -> frozenset[str]:
         """Routines whose card inputs changed since their cards were rendered."""
         if not self.cards_enabled:
             return frozenset()
-        current = self._card_inputs(graph)
+        current = self._card_inputs(graph, fingerprints)
         return frozenset(slug for slug, key in current.items() if self.card_inputs.get(slug) != key)
 
     def refresh_cards(self) -> None:
         """Render changed cards (in the background), then relink the pages."""
         with self.lock:
             graph = self.graph
-            if graph is None or not self._stale_cards(graph):
+            fingerprints = node_fingerprints(graph) if graph is not None else {}
+            if graph is None or not self._stale_cards(graph, fingerprints):
                 return
             env = make_environment(self.project / "templates")
             start = time.perf_counter()
@@ -105,7 +105,7 @@ class Preview:
                 self.on_reload()
                 return
             self.cards = cards
-            self.card_inputs = self._card_inputs(graph)
+            self.card_inputs = self._card_inputs(graph, fingerprints)
             self.log(f"rendered {cards.rendered} PDF card{'s' if cards.rendered != 1 else ''} in {time.perf_counter() - start:.1f} s ({cards.cache_hits} from cache)")
         self.rebuild("cards ready")
 

@@ -50,12 +50,20 @@ class ValidContent:
     failed: frozenset[tuple[str, str]] = frozenset()  # (kind, slug) whose front matter was rejected
 
 
-def validate_content(loaded: LoadedContent) -> tuple[ValidContent, list[Diagnostic]]:
+def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tuple[ValidContent, list[Diagnostic]]:
+    """`validated` (kept between builds by the caller) reuses the result for
+    front matter whose text is unchanged."""
+    validated = {} if validated is None else validated
     diagnostics: list[Diagnostic] = []
     documents = []
     failed = set()
+    seen = set()
     for source in loaded.sources:
-        meta, problems = _apply(MODELS[source.kind], source.front, source.path, source.line_of)
+        key = (source.path, source.front_digest)
+        seen.add(key)
+        if key not in validated:
+            validated[key] = _apply(MODELS[source.kind], source.front, source.path, source.line_of)
+        meta, problems = validated[key]
         diagnostics.extend(problems)
         if meta is None:
             failed.add((source.kind, source.slug))
@@ -85,6 +93,8 @@ def validate_content(loaded: LoadedContent) -> tuple[ValidContent, list[Diagnost
             failed.add(("studies", study_id))
         else:
             studies.append(StudyEntry(study_id, study, line))
+    for stale in set(validated) - seen:
+        del validated[stale]
     failed |= set(loaded.rejected)
     return ValidContent(tuple(documents), tuple(studies), registry.path, loaded.images, frozenset(failed)), diagnostics
 
