@@ -52,6 +52,38 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
     serve.set_defaults(run=_run_serve)
+
+    new = sub.add_parser("new", help="start a new article, exercise, routine, author or page",
+                         description="Create content/<kind>/<slug>.md from a title, with every field filled in or explained.")
+    new.add_argument("kind", choices=["article", "exercise", "routine", "author", "page"])
+    new.add_argument("title", help='the title, e.g. "Knee pain when running"')
+    new.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
+    new.set_defaults(run=_run_new)
+
+    check = sub.add_parser("check", help="check everything before publishing, without building",
+                           description="Every build error plus publication checks (links, anchors, images, summaries, citations). "
+                                       "Errors exit 1; warnings alone exit 0 unless --strict.")
+    _add_build_flags(check)
+    check.add_argument("--format", choices=["text", "json"], default="text", help="json: one record per problem, for editors and CI")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--external", action="store_true", help="also check external links over the network (cached for a day)")
+    check.set_defaults(run=_run_check)
+
+    schema = sub.add_parser("schema", help="write JSON Schemas of the front matter",
+                            description="Write one JSON Schema per content kind (and the study registry), generated from the models the build uses.")
+    schema.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
+    schema.add_argument("--output", type=Path, default=None, help="folder for the schemas (default: PROJECT/schemas)")
+    schema.add_argument("--docs", type=Path, default=None, help="also refresh the generated front-matter reference in this Markdown file")
+    schema.set_defaults(run=_run_schema)
+
+    studies = sub.add_parser("studies", help="manage content/studies.yml", description="Manage the study registry.")
+    studies_sub = studies.add_subparsers(title="commands", metavar="COMMAND")
+    imp = studies_sub.add_parser("import", help="add studies from a CSL-JSON or BibTeX export",
+                                 description="Add studies from a Zotero/Mendeley export (CSL-JSON or BibTeX) to content/studies.yml; "
+                                             "existing entries and comments are kept, duplicates by DOI are skipped.")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
+    imp.set_defaults(run=_run_import)
     return parser
 
 
@@ -106,3 +138,75 @@ def _run_serve(args) -> int:
         return EXIT_USAGE
     return serve(args.project, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
                  open_browser=args.open, cards=not args.no_pdf)
+
+
+def _run_new(args) -> int:
+    from .scaffold import ScaffoldError, create
+
+    if not (args.project / "content").is_dir():
+        print(f"error: {_check_project(args.project)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = create(args.project, args.kind, args.title)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(path.relative_to(args.project) if not args.project.is_absolute() else path)
+    return EXIT_OK
+
+
+def _run_check(args) -> int:
+    import json
+
+    from .check import check_site, exit_status
+
+    problem = _check_project(args.project)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    options = BuildOptions(drafts=args.drafts, future=args.future)
+    report = check_site(args.project, options, external=args.external, progress=lambda m: print(m, file=sys.stderr))
+    items = report.errors + report.warnings
+    if args.format == "json":
+        print(json.dumps([d.as_record() for d in items], indent=2))
+    else:
+        for item in items:
+            print(item.format())
+        print(f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}, "
+              f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", file=sys.stderr)
+    return exit_status(report, args.strict)
+
+
+def _run_schema(args) -> int:
+    from .schema_export import update_docs, write_schemas
+
+    for path in write_schemas(args.output or args.project / "schemas"):
+        print(path)
+    if args.docs:
+        from .error_codes import errors_markdown
+
+        changed = update_docs(args.docs)
+        print(f"{args.docs}: front-matter reference {'updated' if changed else 'already up to date'}")
+        errors_doc = args.docs.parent / "errors.md"
+        errors_doc.write_text(errors_markdown(), encoding="utf-8")
+        print(errors_doc)
+    return EXIT_OK
+
+
+def _run_import(args) -> int:
+    from .studies_import import import_studies
+
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = import_studies(args.project, args.file)
+    except (ValueError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.file} as CSL-JSON or BibTeX: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    for study_id in result.added:
+        print(f"added {study_id}")
+    for skipped in result.skipped:
+        print(f"skipped {skipped}")
+    print(f"{len(result.added)} added, {len(result.skipped)} skipped; write each new study's 'finding' in content/studies.yml")
+    return EXIT_OK

@@ -22,6 +22,12 @@ class Diagnostic:
     code: str = ""
     column: int | None = None
 
+    def __post_init__(self):
+        from .error_codes import CODES
+
+        if self.code not in CODES:  # a bug in prehab: every problem must be documented
+            raise ValueError(f"undocumented diagnostic code {self.code!r}")
+
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         prefix = "warning: " if self.severity == WARNING else ""

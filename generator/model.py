@@ -132,6 +132,10 @@ class Node:
     used_in: tuple[tuple[str, str], ...] = ()  # (kind, slug) of pages featuring this one
     related: tuple[str, ...] = ()  # same kind, most related first
     links_to: tuple[tuple[str, str], ...] = ()  # (kind, slug) this document links or features
+    lines: dict = field(default_factory=dict, repr=False, compare=False)  # front-matter key path -> file line
+
+    def line_of(self, *loc) -> int:
+        return self.lines.get(tuple(loc), 1)
 
     @property
     def title(self) -> str:

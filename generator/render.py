@@ -88,7 +88,7 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
     specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {},
                           deps=list_deps(graph.authors, graph)))
     for taxonomy, terms, label in (("tags", graph.tags, "Topics"), ("body-areas", graph.areas, "Body areas")):
-        specs.append(PageSpec(urls.term(taxonomy, "").rstrip("/") + "/", "term_list.html", label,
+        specs.append(PageSpec(urls.taxonomy(taxonomy), "term_list.html", label,
                               f"{label} covered by {cfg.title}.", {"terms": terms, "label": label}, extra=terms))
         for term in terms:
             members = [graph.get(kind, slug) for kind in ("articles", "exercises", "routines") for slug in getattr(term, kind)]

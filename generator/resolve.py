@@ -179,7 +179,7 @@ class _Resolver:
         if "body_areas" in fields_of_kind:
             fields["areas"] = self.areas(doc, meta.body_areas)
         return Node(doc.kind, doc.slug, self.urls.page(doc.kind, doc.slug), doc.path, meta, body, doc.front_digest,
-                    citations=tuple(citations), links_to=tuple(sorted(links)), **fields)
+                    citations=tuple(citations), links_to=tuple(sorted(links)), lines=doc.lines, **fields)
 
     def step_dose(self, step) -> Dose:
         base = self.published[("exercises", step.exercise)].meta.dose

@@ -55,16 +55,16 @@ class FeaturedExercise(Strict):
 
 class Article(Strict):
     title: Text
-    date: dt.date
-    updated: dt.date | None = None
+    date: dt.date = Field(description="Publication date; a later date keeps the article unpublished until then (or build with --future).")
+    updated: dt.date | None = Field(default=None, description="When the article was last revised.")
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    author: Slug
-    tags: tuple[Text, ...] = ()
-    body_areas: tuple[Slug, ...] = ()
-    hero: Hero | None = None
-    exercises: tuple[Slug | FeaturedExercise, ...] = ()
-    routine: Slug | None = None
-    draft: bool = False
+    author: Slug = Field(description="File name (without .md) of an author in content/authors/.")
+    tags: tuple[Text, ...] = Field(default=(), description="Topics, e.g. [low back pain, strength training]; each gets a page.")
+    body_areas: tuple[Slug, ...] = Field(default=(), description="Slugs from [body_areas] in content/site.toml.")
+    hero: Hero | None = Field(default=None, description="The picture at the top: image path and alt text.")
+    exercises: tuple[Slug | FeaturedExercise, ...] = Field(default=(), description="Featured exercises in order: a slug, or {exercise: slug, why: \"...\"} to explain it for this article.")
+    routine: Slug | None = Field(default=None, description="The routine readers should follow (a slug).")
+    draft: bool = Field(default=False, description="true keeps it unpublished (build with --drafts to preview).")
 
     @model_validator(mode="after")
     def _updated_after_date(self):
@@ -77,16 +77,16 @@ class Exercise(Strict):
     title: Text
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     why_it_works: Text = Field(description="Markdown: why the exercise helps; may cite [@study].")
-    body_areas: tuple[Slug, ...] = Field(min_length=1)
+    body_areas: tuple[Slug, ...] = Field(min_length=1, description="At least one slug from [body_areas] in content/site.toml.")
     muscles: tuple[Text, ...] = ()
     equipment: tuple[Text, ...] = Field(default=(), description="[] means bodyweight only.")
     level: Literal["beginner", "intermediate", "advanced"] = "beginner"
-    image: Image | None = None
-    video: str | None = None
-    dose: Dose
-    cues: tuple[Text, ...] = ()
-    studies: tuple[Text, ...] = ()
-    draft: bool = False
+    image: Image | None = Field(default=None, description="The illustration: src (relative to content/) and alt text.")
+    video: str | None = Field(default=None, description="An https:// link to a video of the exercise.")
+    dose: Dose = Field(description="The default dose; routines may override it.")
+    cues: tuple[Text, ...] = Field(default=(), description="Short reminders; the first two are printed on routine cards.")
+    studies: tuple[Text, ...] = Field(default=(), description="Ids from content/studies.yml that back the exercise.")
+    draft: bool = Field(default=False, description="true keeps it unpublished.")
 
     @field_validator("video")
     @classmethod
@@ -116,10 +116,10 @@ class Routine(Strict):
     title: Text
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     body_areas: tuple[Slug, ...] = ()
-    times_per_week: int = Field(ge=1, le=7)
-    weeks: int = Field(default=6, ge=1, le=52)
-    minutes: int = Field(ge=1, le=240)
-    exercises: tuple[RoutineStep, ...] = Field(min_length=1)
+    times_per_week: int = Field(ge=1, le=7, description="Sessions per week.")
+    weeks: int = Field(default=6, ge=1, le=52, description="How many weeks the card's tracker covers.")
+    minutes: int = Field(ge=1, le=240, description="About how long one session takes.")
+    exercises: tuple[RoutineStep, ...] = Field(min_length=1, description="The exercises in order; omitted dose values come from each exercise.")
     studies: tuple[Text, ...] = ()
     draft: bool = False
 

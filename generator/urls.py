@@ -36,6 +36,10 @@ class Urls:
     def term(self, taxonomy: str, slug: str) -> str:
         return f"{self.base_path}/{taxonomy}/{slug}/"
 
+    def taxonomy(self, taxonomy: str) -> str:
+        """The index of a taxonomy: '/tags/', '/body-areas/'."""
+        return f"{self.base_path}/{taxonomy}/"
+
     def asset(self, path: str) -> str:
         """A file copied as is: 'images/x.svg' -> '/images/x.svg'."""
         return f"{self.base_path}/{path.lstrip('/')}"

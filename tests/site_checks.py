@@ -33,7 +33,7 @@ def broken_links(out: Path) -> list[str]:
             if parts.scheme or parts.netloc:
                 continue
             target = page if not parts.path else target_file(out, parts.path)
-            if not target.is_file():
+            if "//" in parts.path or not target.is_file():
                 problems.append(f"{page.relative_to(out)}: {ref}")
                 continue
             if parts.fragment and target.suffix == ".html":

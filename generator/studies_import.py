@@ -1,0 +1,115 @@
+"""`prehab studies import FILE`: add studies from a CSL-JSON or BibTeX
+export (Zotero, Mendeley) to content/studies.yml. New entries are appended
+as text, so existing entries and comments stay exactly as they were; a study
+whose DOI is already in the registry is skipped."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .urls import slugify
+
+STOPWORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "vs", "versus", "is", "are", "does", "do",
+             "how", "what", "why", "effect", "effects", "effectiveness", "comparison", "randomized", "randomised", "trial", "study"}
+
+
+class ImportError_(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "title (reason)"
+
+
+def _clean_doi(doi: str | None) -> str | None:
+    if not doi:
+        return None
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
+    return doi or None
+
+
+def from_csl_json(text: str) -> list[dict]:
+    items = json.loads(text)
+    if isinstance(items, dict):
+        items = [items]
+    studies = []
+    for item in items:
+        authors = [" ".join(p for p in (a.get("given"), a.get("family")) if p) or a.get("literal", "") for a in item.get("author", [])]
+        issued = (item.get("issued") or {}).get("date-parts") or [[None]]
+        studies.append({"title": item.get("title"), "authors": [a for a in authors if a], "year": issued[0][0],
+                        "journal": item.get("container-title"), "volume": item.get("volume"), "issue": item.get("issue"),
+                        "pages": item.get("page"), "doi": _clean_doi(item.get("DOI")), "pmid": item.get("PMID"),
+                        "url": item.get("URL")})
+    return studies
+
+
+def from_bibtex(text: str) -> list[dict]:
+    import bibtexparser
+    from bibtexparser import middlewares
+
+    library = bibtexparser.parse_string(text, append_middleware=[
+        middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
+    studies = []
+    for entry in library.entries:
+        f = {k.lower(): v.value for k, v in entry.fields_dict.items()}
+        authors = [" ".join(a.first + a.von + a.last + a.jr) for a in f.get("author", [])] if isinstance(f.get("author"), list) else []
+        year = f.get("year")
+        studies.append({"title": f.get("title"), "authors": authors, "year": int(year) if str(year or "").isdigit() else None,
+                        "journal": f.get("journal") or f.get("journaltitle") or f.get("booktitle"), "volume": f.get("volume"),
+                        "issue": f.get("number"), "pages": f.get("pages"), "doi": _clean_doi(f.get("doi")),
+                        "pmid": f.get("pmid"), "url": f.get("url")})
+    return studies
+
+
+def make_id(study: dict, taken: set[str]) -> str:
+    """firstauthor-year-keyword, e.g. 'cai-2017-lower'; a suffix if taken."""
+    family = (study["authors"][0].split()[-1] if study["authors"] else "anon")
+    words = [w for w in slugify(study.get("title") or "").split("-") if w and w not in STOPWORDS and not w.isdigit()]
+    base = "-".join(p for p in (slugify(family), str(study.get("year") or "nd"), words[0] if words else "") if p)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def import_studies(project: Path, source: Path) -> ImportResult:
+    registry = project / "content/studies.yml"
+    text = source.read_text(encoding="utf-8")
+    studies = from_csl_json(text) if source.suffix.lower() in (".json", ".csljson") or text.lstrip().startswith(("[", "{")) else from_bibtex(text)
+    existing_text = registry.read_text(encoding="utf-8") if registry.is_file() else ""
+    existing = yaml.safe_load(existing_text) or {}
+    dois = {str(v.get("doi", "")).lower() for v in existing.values() if isinstance(v, dict) and v.get("doi")}
+    taken = set(existing)
+    result = ImportResult()
+    new_entries = {}
+    for study in studies:
+        title = study.get("title") or "(untitled)"
+        if not study.get("title") or not study.get("authors") or not study.get("year") or not study.get("journal"):
+            result.skipped.append(f"{title} (needs a title, authors, year and journal)")
+            continue
+        if not (study.get("doi") or study.get("pmid") or study.get("url")):
+            result.skipped.append(f"{title} (no DOI, PubMed id or URL)")
+            continue
+        if study.get("doi") and study["doi"].lower() in dois:
+            result.skipped.append(f"{title} (DOI {study['doi']} is already in content/studies.yml)")
+            continue
+        study_id = make_id(study, taken)
+        taken.add(study_id)
+        if study.get("doi"):
+            dois.add(study["doi"].lower())
+        entry = {k: (str(v) if k in ("volume", "issue", "pages", "pmid") else v) for k, v in study.items() if v not in (None, "", [])}
+        entry["finding"] = "TODO: the finding in one plain sentence."
+        new_entries[study_id] = entry
+        result.added.append(study_id)
+    if new_entries:
+        block = yaml.safe_dump(new_entries, sort_keys=False, allow_unicode=True, width=100)
+        separator = "" if not existing_text or existing_text.endswith("\n") else "\n"
+        registry.write_text(existing_text + separator + block, encoding="utf-8")
+    return result
