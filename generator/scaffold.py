@@ -58,7 +58,7 @@ Start with a short, reassuring opening.
 
 ## What causes it
 
-Cite studies like this [@study-id] and link other pages like this [[goblet-squat]].
+Cite studies like this: `[@study-id]`, and link other pages like this: `[[goblet-squat]]` (without the backticks).
 
 ## How to fix it
 """
@@ -66,7 +66,7 @@ Cite studies like this [@study-id] and link other pages like this [[goblet-squat
         return f"""---
 title: {t}
 summary: "One sentence: what it is and what it does (at most 300 characters)."
-why_it_works: "Why it helps runners, in a sentence or two; cite studies with [@study-id]."
+why_it_works: "Why it helps runners, in a sentence or two; cite studies with `[@study-id]` (without the backticks)."
 body_areas: [{_first_area(project)}]     # at least one, from content/site.toml
 muscles: []                # e.g. [glutes, hamstrings]
 equipment: []              # [] means bodyweight only

@@ -12,9 +12,14 @@ SECTIONS = {"articles": "articles", "exercises": "exercises", "routines": "routi
 RESERVED = frozenset({"articles", "exercises", "routines", "authors", "tags", "body-areas", "images", "static", "search", "feed", "sitemap", "404", "pagefind"})
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l", "Ł": "L",
+                          "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
+
+
 def slugify(text: str) -> str:
-    """'Low back pain' -> 'low-back-pain' ([a-z0-9-]+ only)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """'Low back pain' -> 'low-back-pain', 'Ødegaard' -> 'odegaard' ([a-z0-9-]+ only)."""
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_LETTERS)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
