@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import content_images, theme_assets
+from .builder_data import builder_data
 from .config import BuildOptions, load_config
 from .dependencies import Memo, digest, node_fingerprints
 from .diagnostics import ContentErrors, Report
@@ -119,7 +120,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
                                    for a in graph.articles[:FEED_SIZE]], [(a.url, a.meta.updated or a.meta.date) for a in graph.articles])
     if memo.feeds[0] != feeds_key:
         memo.feeds = (feeds_key, render_feeds(graph, page_urls, html))
-    result.outputs = pages + memo.feeds[1] + asset_outputs + cards.outputs
+    result.outputs = pages + memo.feeds[1] + [builder_data(graph)] + asset_outputs + cards.outputs
     result.copies = content_images(project / "content", graph.images)
     clock.lap("render")
 

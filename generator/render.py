@@ -85,6 +85,9 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
                           deps=list_deps(graph.exercises, graph), extra=graph.areas))
     specs.append(PageSpec(urls.section("routines"), "routine_list.html", "Routines",
                           "Short routines to print and follow, a few times a week.", {}, deps=list_deps(graph.routines, graph)))
+    specs.append(PageSpec(urls.asset("routines/builder/"), "builder.html", "Build your own routine",
+                          "Pick exercises from the library, set the dose and print your own one-page routine card.", {},
+                          kind="builder", deps=list_deps(graph.exercises, graph)))
     specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {},
                           deps=list_deps(graph.authors, graph)))
     for taxonomy, terms, label in (("tags", graph.tags, "Topics"), ("body-areas", graph.areas, "Body areas")):
