@@ -19,12 +19,14 @@ from .config import BuildOptions, load_config
 from .dependencies import Memo, digest, node_fingerprints
 from .diagnostics import ContentErrors, Report
 from .feeds import FEED_SIZE, render_feeds
+from .images import process_images
 from .load import load_content
 from .markup import render_markup
 from .model import Output, SiteGraph
 from .pdf import CardsResult, render_cards, routine_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
+from .search import index_search
 from .validate import validate_content
 from .write import Copy, check_output_folder, write_site
 
@@ -100,8 +102,13 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     if report.has_errors():
         raise ContentErrors(report)
 
+    images, image_outputs, problems = process_images(graph, project / "content", project / CACHE_FOLDER)
+    report.add(problems)
+    clock.lap("images")
+    if report.has_errors():
+        raise ContentErrors(report)
     fingerprints = node_fingerprints(graph)
-    html, _ = render_markup(graph, memo, fingerprints)
+    html, _ = render_markup(graph, memo, fingerprints, images)
     clock.lap("markup")
     env = memo.env or make_environment(project / "templates")
     memo.env = env
@@ -114,13 +121,13 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
     views = routine_cards(graph, cards, updating(graph, fingerprints) if updating else frozenset())
-    pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints)
+    pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints, images)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
     feeds_key = digest(page_urls, [(a.url, fingerprints[("card", a.kind, a.slug)], html[(a.kind, a.slug, "body")])
                                    for a in graph.articles[:FEED_SIZE]], [(a.url, a.meta.updated or a.meta.date) for a in graph.articles])
     if memo.feeds[0] != feeds_key:
         memo.feeds = (feeds_key, render_feeds(graph, page_urls, html))
-    result.outputs = pages + memo.feeds[1] + [builder_data(graph)] + asset_outputs + cards.outputs
+    result.outputs = pages + memo.feeds[1] + [builder_data(graph)] + asset_outputs + image_outputs + cards.outputs
     result.copies = content_images(project / "content", graph.images)
     clock.lap("render")
 
@@ -144,7 +151,8 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     if progress:
         progress(f"writing {len(result.outputs) + len(result.copies)} files")
     write_start = time.perf_counter()
-    result.bytes_written = write_site(output, result.outputs, result.copies)
+    search = (lambda staging: index_search(staging, project / CACHE_FOLDER)) if options.search else None
+    result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
     result.timings["write"] = time.perf_counter() - write_start
     result.output = output
     result.files = len(result.outputs) + len(result.copies)

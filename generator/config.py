@@ -70,6 +70,7 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     pdf: bool = True
+    search: bool = True
     base_url: str | None = None  # overrides site.toml (the dev server's local address)
 
 

@@ -23,6 +23,7 @@ class _Page:
     """What the extensions need while converting the bodies of one page."""
 
     graph: SiteGraph
+    images: dict = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)
     cite_count: int = 0
 
@@ -73,13 +74,32 @@ class _Polish(Treeprocessor):
         self.page_ref = page_ref
 
     def run(self, root):
-        urls = self.page_ref().graph.urls
-        for img in root.iter("img"):
-            src = img.get("src", "")
-            if not src.startswith(("http://", "https://", "//", "data:")):
-                img.set("src", urls.asset(src))
-            img.set("loading", "lazy")
-            img.set("decoding", "async")
+        page = self.page_ref()
+        for parent in list(root.iter()):
+            for index, img in enumerate(list(parent)):
+                if img.tag != "img":
+                    continue
+                src = img.get("src", "").lstrip("/")
+                info = page.images.get(src)
+                img.set("src", info.url if info else page.graph.urls.asset(src))
+                img.set("loading", "lazy")
+                img.set("decoding", "async")
+                if info is None:
+                    continue
+                img.set("width", str(info.width))
+                img.set("height", str(info.height))
+                if info.same or info.webp:
+                    sizes = "(min-width: 45rem) 42rem, 100vw"
+                    picture = etree.Element("picture")
+                    picture.tail, img.tail = img.tail, None
+                    if info.webp:
+                        etree.SubElement(picture, "source", {"type": "image/webp", "srcset": info.srcset(info.webp), "sizes": sizes})
+                    if info.same:
+                        img.set("srcset", info.srcset(info.same))
+                        img.set("sizes", sizes)
+                    parent.remove(img)
+                    picture.append(img)
+                    parent.insert(index, picture)
         for parent in root.iter():
             previous = None
             for child in parent:
@@ -105,8 +125,9 @@ class _PrehabSyntax(Extension):
 class Markup:
     """One Markdown converter, reused for every body of a build."""
 
-    def __init__(self, graph: SiteGraph):
-        self.page = _Page(graph)
+    def __init__(self, graph: SiteGraph, images: dict):
+        self.images = images
+        self.page = _Page(graph, images)
         self._node: Node | None = None
         self.md = markdown.Markdown(
             extensions=["extra", "sane_lists", "smarty", "toc", _PrehabSyntax(lambda: self.page)],
@@ -117,7 +138,7 @@ class Markup:
     def html(self, body: Body, node: Node, graph: SiteGraph) -> str:
         if self._node is not node:
             self._node = node
-            self.page = _Page(graph, {sid: i for i, sid in enumerate(node.citations, start=1)})
+            self.page = _Page(graph, self.images, {sid: i for i, sid in enumerate(node.citations, start=1)})
         self.md.reset()
         return self.md.convert(body.markdown)
 
@@ -129,16 +150,17 @@ class Markup:
         return html
 
 
-def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict) -> tuple[dict[tuple, str], int]:
+def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict, images: dict) -> tuple[dict[tuple, str], int]:
     """HTML for every Markdown body in the graph, keyed (kind, slug, part),
     and how many nodes were converted (the rest come from `memo`)."""
-    converter = Markup(graph)
+    converter = Markup(graph, images)
+    image_state = digest(sorted(images.items()))
     html: dict[tuple, str] = {}
     done: dict[str, dict] = {}
     converted = 0
     for node in graph.by_key.values():
         key = (node.kind, node.slug)
-        memo_key = digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to])
+        memo_key = digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to], image_state)
         parts = memo.markup.get(memo_key)
         if parts is None:
             converted += 1

@@ -155,6 +155,7 @@ class SiteGraph:
     tags: tuple[Term, ...]
     areas: tuple[Term, ...]
     images: frozenset[str]
+    image_refs: dict[str, tuple[str, int]]  # image -> (source, line) of its first use
     build_date: dt.date
     by_key: dict[tuple[str, str], Node] = field(default_factory=dict)  # (kind, slug) -> node
     by_slug: dict[str, Node] = field(default_factory=dict)  # slug -> node, for [[slug]]

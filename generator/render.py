@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .dependencies import Memo, digest, list_deps, node_deps, template_hashes
+from .diagnostics import ContentErrors, Diagnostic, Report
 from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
 
@@ -88,6 +89,8 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
     specs.append(PageSpec(urls.asset("routines/builder/"), "builder.html", "Build your own routine",
                           "Pick exercises from the library, set the dose and print your own one-page routine card.", {},
                           kind="builder", deps=list_deps(graph.exercises, graph)))
+    specs.append(PageSpec(urls.asset("search/"), "search.html", "Search", f"Search every article, exercise and routine on {cfg.title}.",
+                          {}, kind="search"))
     specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {},
                           deps=list_deps(graph.authors, graph)))
     for taxonomy, terms, label in (("tags", graph.tags, "Topics"), ("body-areas", graph.areas, "Body areas")):
@@ -118,15 +121,15 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
 
 
 def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
-                 cards: dict[str, dict], memo: Memo, fingerprints: dict) -> tuple[list[Output], list[str]]:
+                 cards: dict[str, dict], memo: Memo, fingerprints: dict, images: dict) -> tuple[list[Output], list[str]]:
     """All HTML pages, and the URLs of those rendered (the rest come from `memo`,
     whose inputs were unchanged). `assets` maps theme files to their URLs;
     `cards` maps a routine slug to its PDF links and its print-view card."""
     origin = _origin(graph.config.base_url)
     common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
-              "cards": cards, "absolute": lambda url: origin + url}
+              "cards": cards, "images": images, "absolute": lambda url: origin + url}
     templates = template_hashes(env, memo)
-    site_wide = (graph.config, assets, ("pages", "about") in graph.by_key)
+    site_wide = (graph.config, assets, ("pages", "about") in graph.by_key, digest(sorted(images.items())))
     specs = page_specs(graph)
     specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
     outputs, rendered, pages = [], [], {}
@@ -138,12 +141,33 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
         if previous and previous[0] == key:
             data = previous[1]
         else:
-            data = render_one(spec, graph, env, common, origin)
+            try:
+                data = render_one(spec, graph, env, common, origin)
+            except jinja2.TemplateError as exc:
+                report = Report()
+                report.add([template_problem(exc, spec)])
+                raise ContentErrors(report) from None
             rendered.append(spec.url)
         pages[spec.url] = (key, data)
         outputs.append(Output(graph.urls.output_path(spec.url), data))
     memo.pages = pages
     return outputs, rendered
+
+
+def template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Diagnostic:
+    """A template mistake as `templates/x.html:LINE: message`, found in the
+    traceback Jinja rewrites to point at template lines."""
+    path, line = f"templates/{spec.template}", getattr(exc, "lineno", None)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.name:
+        path = f"templates/{exc.name}"
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if "/templates/" in filename and filename.endswith(".html"):
+                path, line = "templates/" + filename.split("/templates/", 1)[1], tb.tb_lineno
+            tb = tb.tb_next
+    return Diagnostic(path, line, f"template error while rendering {spec.url}: {exc.message or exc}", code="template-error")
 
 
 def render_one(spec: PageSpec, graph: SiteGraph, env: jinja2.Environment, common: dict, origin: str) -> bytes:

@@ -41,6 +41,7 @@ class _Resolver:
         self.published = {key: d for key, d in self.all_docs.items() if self._is_published(d)}
         self.slug_owner: dict[str, Document] = {}
         self.cited: set[str] = set()
+        self.image_refs: dict[str, tuple[str, int]] = {}
 
     def _is_published(self, doc: Document) -> bool:
         if "draft" in type(doc.meta).model_fields and doc.meta.draft and not self.options.drafts:
@@ -100,7 +101,9 @@ class _Resolver:
         path = src.lstrip("/")
         if src.startswith(("http://", "https://", "//")):
             self.error(doc, line, f"{field} '{src}' points to another site; copy the image under content/images/ so the site makes no outside requests", "external-image")
-        elif path not in self.content.images:
+        elif path in self.content.images:
+            self.image_refs.setdefault(path, (doc.path, line))
+        else:
             close = did_you_mean(path, self.content.images, "images")
             self.error(doc, line, f"missing image '{src}': image paths are relative to content/, e.g. images/exercises/goblet-squat.svg{close}", "missing-image")
 
@@ -218,6 +221,7 @@ class _Resolver:
             tags=self.terms("tags", articles, {}),
             areas=self.terms("body-areas", graph_nodes, self.config.body_areas),
             images=self.content.images,
+            image_refs=dict(sorted(self.image_refs.items())),
             build_date=self.today,
             by_key=by_key,
             by_slug={n.slug: n for n in graph_nodes},

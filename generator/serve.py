@@ -29,6 +29,7 @@ from .diagnostics import ContentErrors
 from .load import is_editor_junk
 from .pdf import CardsResult, render_cards
 from .render import make_environment
+from .search import SearchIndexError, index_search
 from .write import MARKER, sync_folder
 
 SERVE_FOLDER = ".prehab-serve"
@@ -109,6 +110,16 @@ class Preview:
             self.log(f"rendered {cards.rendered} PDF card{'s' if cards.rendered != 1 else ''} in {time.perf_counter() - start:.1f} s ({cards.cache_hits} from cache)")
         self.rebuild("cards ready")
 
+    def refresh_search(self) -> None:
+        """Re-index the preview for search (in the background; cached on the HTML)."""
+        with self.lock:
+            if self.errors or not self.out.is_dir():
+                return
+            try:
+                index_search(self.out, self.project / CACHE_FOLDER)
+            except SearchIndexError as exc:
+                self.log(f"search index not updated: {exc}")
+
 
 class _Watcher(FileSystemEventHandler):
     """Collects file events from the OS (inotify on Linux, via watchdog);
@@ -146,6 +157,7 @@ class _Watcher(FileSystemEventHandler):
     def _run(self, reason: str) -> None:
         if self.preview.rebuild(reason) is not None:
             self.executor.submit(self.preview.refresh_cards)
+            self.executor.submit(self.preview.refresh_search)
 
 
 class _ReloadScript(LiveReloadJSHandler):
@@ -274,6 +286,7 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     print(f"building {preview.project} ...")
     preview.rebuild("first build")
     executor.submit(preview.refresh_cards)
+    executor.submit(preview.refresh_search)
     watcher = _Watcher(preview, executor)
     observer = Observer()
     for folder in ("content", "templates"):

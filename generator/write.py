@@ -51,8 +51,9 @@ def safe_destination(root: Path, relative: str) -> Path:
     return dest
 
 
-def write_site(out: Path, outputs: list[Output], copies: list[Copy]) -> int:
-    """Write everything to a staging folder, then swap it in. Returns bytes written."""
+def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap=None) -> int:
+    """Write everything to a staging folder, run `before_swap(staging)` (the
+    search index), then swap it in. Returns bytes written."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _reap_leftovers(out)
@@ -71,6 +72,8 @@ def write_site(out: Path, outputs: list[Output], copies: list[Copy]) -> int:
             shutil.copyfile(item.source, dest)
             total += dest.stat().st_size
         (staging / MARKER).write_text("This folder is made by `prehab build` and replaced by each build.\n")
+        if before_swap:
+            before_swap(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

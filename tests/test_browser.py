@@ -85,3 +85,53 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(site):
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     context.close()
+
+
+@pytest.mark.parametrize("query, expected_url, expected_type", [
+    ("goblet", "/exercises/goblet-squat/", "Exercise"),
+    ("back pain", "/articles/lower-back-pain-running/", "Article"),
+])
+def test_search_finds_pages_in_a_real_browser(site, query, expected_url, expected_type):
+    base, browser = site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("searchbox", name="Search articles, exercises and routines").first.fill(query)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    first = page.locator(".search-result").first
+    first.wait_for(timeout=15000)
+    links = page.locator(".search-result h2 a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(min(3, links.count()))]
+    assert expected_url in hrefs
+    row = page.locator(".search-result", has=page.locator(f"a[href='{expected_url}']"))
+    assert row.locator(".kind").text_content() == expected_type
+    assert row.locator("p").inner_text().strip()
+    context.close()
+
+
+def test_search_filters_by_type_and_area_and_keeps_them_in_the_url(site):
+    base, browser = site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/search/?q=knee")
+    page.locator(".search-result").first.wait_for(timeout=15000)
+    page.get_by_role("checkbox", name="Exercise").check()
+    page.wait_for_function("() => location.search.includes('type=Exercise')")
+    page.wait_for_function("() => [...document.querySelectorAll('.search-result .kind')].every(k => k.textContent === 'Exercise')")
+    assert page.locator(".search-result").count() >= 1
+    page.reload()
+    page.locator(".search-result").first.wait_for(timeout=15000)
+    assert page.get_by_role("checkbox", name="Exercise").is_checked()
+    context.close()
+
+
+def test_search_page_without_javascript_says_so_and_links_the_lists(site):
+    base, browser = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "/search/")
+    notice = page.locator(".notice")
+    assert "Search needs JavaScript" in notice.inner_text()
+    assert notice.locator("a[href='/exercises/']").count() == 1
+    context.close()

@@ -146,3 +146,13 @@ def test_warnings_do_not_fail_the_build(make_project):
 def test_body_image_without_alt_text(make_project):
     root = make_project({"content/pages/about.md": "---\ntitle: About\n---\nWe are runners.\n\n![](images/hero.svg)\n"})
     assert build_errors(root) == ["content/pages/about.md:6: image 'images/hero.svg' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf](images/hero.svg)"]
+
+
+def test_a_template_mistake_is_reported_at_its_line_not_as_a_crash(make_project):
+    root = make_project()
+    template = root / "templates/page.html"
+    template.write_text(template.read_text().replace("<h1>{{ node.title }}</h1>", "<h1>{{ node.titel }}</h1>"))
+    result = run_cli("build", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/page.html:4: template error while rendering /about/: " in result.stderr
+    assert "has no attribute 'titel'" in result.stderr

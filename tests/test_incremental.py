@@ -60,7 +60,7 @@ def test_exercise_edit_renders_it_and_the_articles_routines_and_lists_featuring_
     edit(root, "content/exercises/bird-dog.md", "seconds: 30", "seconds: 40")
     assert rebuild(root, memo) == {
         "/exercises/bird-dog/", "/articles/back-pain/", "/routines/back-basics/", "/exercises/goblet-squat/",
-        "/", "/exercises/", "/body-areas/lower-back/",
+        "/", "/exercises/", "/body-areas/lower-back/", "/routines/builder/",
     }
 
 

@@ -1,0 +1,123 @@
+"""Content images (render stage): the size of every image, so pages carry
+width and height (no layout shift), and for PNG, JPEG and WebP a few smaller
+widths plus WebP, for srcset. SVG passes through. Resized files are cached
+on a hash of the image, so an unchanged image costs nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import Cache, content_key
+from .diagnostics import Diagnostic
+from .model import Output, SiteGraph
+
+WIDTHS = (480, 960, 1440)
+RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+NUMBER = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    url: str
+    width: int
+    mime: str
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    url: str
+    width: int
+    height: int
+    webp: tuple[Variant, ...] = ()  # smaller widths and full size, as WebP
+    same: tuple[Variant, ...] = ()  # smaller widths in the original format
+
+    def srcset(self, variants) -> str:
+        return ", ".join(f"{v.url} {v.width}w" for v in variants)
+
+
+def svg_size(data: bytes) -> tuple[int, int] | None:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return None
+    width, height = root.get("width", ""), root.get("height", "")
+    if NUMBER.match(width) and NUMBER.match(height):
+        return round(float(NUMBER.match(width).group(1))), round(float(NUMBER.match(height).group(1)))
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        return round(float(box[2])), round(float(box[3]))
+    return None
+
+
+def _resize(data: bytes, fmt: str, width: int | None) -> bytes:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        if width and width < image.width:
+            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        options = {"JPEG": {"quality": 82, "optimize": True, "progressive": True}, "PNG": {"optimize": True},
+                   "WEBP": {"quality": 80, "method": 4}}[fmt]
+        image.save(out, fmt, **options)  # no EXIF or other metadata is carried over
+        return out.getvalue()
+
+
+def process_images(graph: SiteGraph, content: Path, cache_root: Path | None) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
+    from PIL import Image, UnidentifiedImageError
+
+    cache = Cache(cache_root, "images")
+    infos: dict[str, ImageInfo] = {}
+    outputs: list[Output] = []
+    problems: list[Diagnostic] = []
+    for rel in sorted(graph.images):
+        where = graph.image_refs.get(rel, (f"content/{rel}", None))
+        url = graph.urls.asset(rel)
+        suffix = Path(rel).suffix.lower()
+        try:
+            data = (content / rel).read_bytes()
+        except OSError as exc:
+            problems.append(Diagnostic(*where, f"cannot read image '{rel}': {exc.strerror}", code="bad-image"))
+            continue
+        if suffix == ".svg":
+            size = svg_size(data)
+            if size is None and rel in graph.image_refs:
+                problems.append(Diagnostic(*where, f"image '{rel}' is not a valid SVG with a width and height or a viewBox", code="bad-image"))
+            elif size:
+                infos[rel] = ImageInfo(url, *size)
+            continue
+        if suffix not in RASTER:
+            continue
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as probe:
+                width, height = probe.size
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            problems.append(Diagnostic(*where, f"image '{rel}' cannot be read as {RASTER[suffix]} ({exc}); re-export it", code="bad-image"))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        stem, fmt = rel[: -len(suffix)], RASTER[suffix]
+        smaller = [w for w in WIDTHS if w < width]
+        plan = [(w, "WEBP") for w in smaller] + ([] if fmt == "WEBP" else [(width, "WEBP")] + [(w, fmt) for w in smaller])
+        webp, same = [], []
+        for target, out_fmt in plan:
+            key = content_key("image", digest, out_fmt, str(target))
+            hit = cache.get(key)
+            encoded = hit[0] if hit else _resize(data, out_fmt, target)
+            if not hit:
+                cache.put(key, encoded, {})
+            path = f"{stem}-{target}w{'.webp' if out_fmt == 'WEBP' else suffix}"
+            outputs.append(Output(path, encoded))
+            (webp if out_fmt == "WEBP" else same).append(Variant(graph.urls.asset(path), target, MIME[out_fmt]))
+        (webp if fmt == "WEBP" else same).append(Variant(url, width, MIME[fmt]))  # the original, copied as is
+        infos[rel] = ImageInfo(url, width, height, tuple(webp), tuple(same))
+    return infos, outputs, problems
