@@ -1,5 +1,5 @@
 """Static assets (render stage): the theme's files under templates/static
-are fingerprinted (style.<hash>.css) so browsers may cache them forever, and
+are minified and fingerprinted (style.<hash>.css) so browsers may cache them forever, and
 content images are copied keeping their layout under content/."""
 
 from __future__ import annotations
@@ -21,13 +21,26 @@ def theme_assets(templates: Path, base_path: str) -> tuple[dict[str, str], list[
         return urls, outputs
     for file in sorted(p for p in static.rglob("*") if p.is_file() and not is_editor_junk(p.name)):
         rel = file.relative_to(static).as_posix()
-        data = file.read_bytes()
+        data = minified(file.suffix, file.read_bytes())
         digest = hashlib.sha256(data).hexdigest()[:10]
         stem, dot, ext = rel.rpartition(".")
         name = f"{stem}.{digest}.{ext}" if dot else f"{rel}.{digest}"
         urls[rel] = f"{base_path}/static/{name}"
         outputs.append(Output(f"static/{name}", data))
     return urls, outputs
+
+
+def minified(suffix: str, data: bytes) -> bytes:
+    """CSS and JS without comments and spaces (rcssmin, rjsmin); other files as they are."""
+    if suffix == ".css":
+        import rcssmin
+
+        return rcssmin.cssmin(data.decode("utf-8")).encode("utf-8")
+    if suffix == ".js":
+        import rjsmin
+
+        return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def content_images(content: Path, images: frozenset[str]) -> list[Copy]:
