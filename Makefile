@@ -13,9 +13,14 @@ SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0
 build: $(VENV)/.installed
 	$(BIN)/prehab build
 
-test: $(VENV)/.installed-test system-deps
+test: $(VENV)/.installed-test system-deps tools/node_modules/.installed
 	$(BIN)/prehab build
 	$(BIN)/python -m pytest -q
+
+# axe-core and the Nu Html Checker, pinned by tools/package-lock.json.
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --loglevel=error
+	@touch $@
 
 serve: $(VENV)/.installed
 	$(BIN)/prehab serve
@@ -38,12 +43,15 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@touch $@
 
 # WeasyPrint needs Pango; the browser tests need Debian's chromium; the PDF
-# tests look at pages with pdftoppm; libharfbuzz-subset0 makes PDFs ~6x faster.
+# tests look at pages with pdftoppm; libharfbuzz-subset0 makes PDFs ~6x faster;
+# the HTML checker needs Java; axe-core and the checker come from npm.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \
@@ -59,4 +67,4 @@ lock: $(BIN)/python
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^prehab' > $(LOCK)
 
 clean:
-	rm -rf $(VENV) site_output .prehab-cache
+	rm -rf $(VENV) site_output .prehab-cache .prehab-serve tools/node_modules
