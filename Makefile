@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0
 
-.PHONY: build test serve bench-serve system-deps clean lock
+.PHONY: build test serve bench-serve screenshots system-deps clean lock
 
 build: $(VENV)/.installed
 	$(BIN)/prehab build
@@ -30,6 +30,10 @@ serve: $(VENV)/.installed
 bench-serve: $(VENV)/.installed-test system-deps
 	$(BIN)/python bench/serve_latency.py
 	$(BIN)/python bench/serve_latency.py --articles 2000 --exercises 300 --routines 100
+
+# Screenshots of the demo for the README (rewritten only when they change).
+screenshots: $(VENV)/.installed-test system-deps
+	$(BIN)/python tools/screenshots.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
