@@ -15,12 +15,12 @@ from pathlib import Path
 
 from .assets import content_images, theme_assets
 from .builder_data import builder_data
-from .config import BuildOptions, load_config
+from .config import BuildOptions, LimitSettings, load_config
 from .dependencies import Memo, digest, node_fingerprints
 from .diagnostics import ContentErrors, Report
 from .feeds import FEED_SIZE, render_feeds
 from .images import process_images
-from .load import load_content
+from .load import Limits, load_content
 from .markup import render_markup
 from .model import Output, SiteGraph
 from .pdf import CardsResult, render_cards, routine_cards
@@ -88,7 +88,9 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     report.add(problems)
     if options.base_url and config is not None:
         config = config.model_copy(update={"base_url": options.base_url.rstrip("/")})
-    loaded, problems = load_content(project, memo.parsed)
+    limits = config.limits if config is not None else LimitSettings()
+    loaded, problems = load_content(project, memo.parsed, Limits(limits.markdown_kb * 1024, limits.front_matter_kb * 1024,
+                                                                limits.image_kb * 1024))
     report.add(problems)
     clock.lap("load")
     content, problems = validate_content(loaded, memo.validated)

@@ -33,6 +33,12 @@ class PdfSettings(_Strict):
     page_sizes: tuple[Literal["A4", "Letter"], ...] = ("A4", "Letter")
 
 
+class LimitSettings(_Strict):
+    markdown_kb: int = Field(default=512, ge=1)
+    image_kb: int = Field(default=20480, ge=1)
+    front_matter_kb: int = Field(default=64, ge=1)
+
+
 class SiteConfig(_Strict):
     title: str = Field(min_length=1)
     base_url: str
@@ -42,6 +48,7 @@ class SiteConfig(_Strict):
     cta: CallToAction | None = None
     pdf: PdfSettings = PdfSettings()
     articles_per_page: int = Field(default=10, ge=1, le=100)
+    limits: LimitSettings = LimitSettings()
 
     @field_validator("base_url")
     @classmethod

@@ -10,6 +10,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "bad-toml": ("error", "content/site.toml is not valid TOML.", "Check quotes and `key = value` lines at the line shown."),
     "bad-config": ("error", "A site setting is missing, unknown or of the wrong type.", "Fix the setting named; unknown settings are usually typos (a suggestion is given)."),
     "unreadable": ("error", "A file could not be read, or is not UTF-8 text.", "Save the file as UTF-8; check its permissions."),
+    "too-large": ("error", "A file is larger than the limits in content/site.toml `[limits]` (checked before reading it).", "Split the text, export the image smaller, or raise the limit."),
+    "unsafe-path": ("error", "A symlink under content/ points outside the project.", "Copy the file into the project instead of linking to it."),
     "bad-slug": ("error", "A file name or study id is not a slug.", "Rename it with lowercase letters, digits and single hyphens, e.g. `goblet-squat.md`."),
     "no-front-matter": ("error", "A Markdown file does not start with front matter.", "Start the file with `---`, the fields, then `---`."),
     "unclosed-front-matter": ("error", "The front matter is opened with `---` but never closed.", "Add a `---` line after the last field."),

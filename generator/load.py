@@ -5,11 +5,12 @@ later stages can point editors at the exact line of a mistake."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from .diagnostics import Diagnostic
@@ -21,6 +22,16 @@ IGNORED_PREFIXES = (".", "#", "~")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
 
 LineMap = dict[tuple, int]
+MAX_DEPTH = 12  # nesting levels a front matter may use
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size caps, checked before a file is read (site.toml [limits])."""
+
+    markdown_bytes: int = 512 * 1024
+    front_matter_bytes: int = 64 * 1024
+    image_bytes: int = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,13 +77,12 @@ def is_editor_junk(name: str) -> bool:
     return name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES)
 
 
-def load_content(root: Path, parsed: dict | None = None) -> tuple[LoadedContent, list[Diagnostic]]:
+def load_content(root: Path, parsed: dict | None = None, limits: Limits = Limits()) -> tuple[LoadedContent, list[Diagnostic]]:
     """Read every source under `root/content`. Never raises on bad content.
     `parsed` (kept between builds by the caller) skips re-parsing files whose
     text is unchanged."""
     parsed = {} if parsed is None else parsed
     seen = set()
-    import hashlib
 
     content = root / "content"
     diagnostics: list[Diagnostic] = []
@@ -90,7 +100,7 @@ def load_content(root: Path, parsed: dict | None = None) -> tuple[LoadedContent,
             if not SLUG_RE.match(slug):
                 diagnostics.append(Diagnostic(rel, 1, f"bad file name '{file.name}': a slug may only hold lowercase letters, digits and single hyphens (e.g. '{suggest_slug(slug)}.md'); rename the file", code="bad-slug"))
                 continue
-            raw, problem = read_text(file)
+            raw, problem = read_text(file, root, limits.markdown_bytes)
             if problem:
                 diagnostics.append(Diagnostic(rel, None, problem, code="unreadable"))
                 rejected.add((kind, slug))
@@ -98,7 +108,7 @@ def load_content(root: Path, parsed: dict | None = None) -> tuple[LoadedContent,
             cache_key = (rel, hashlib.sha256(raw.encode()).digest())
             seen.add(cache_key)
             if cache_key not in parsed:
-                parsed[cache_key] = parse_source(kind, slug, rel, raw)
+                parsed[cache_key] = parse_source(kind, slug, rel, raw, limits)
             source, problems = parsed[cache_key]
             diagnostics.extend(problems)
             if source:
@@ -109,7 +119,7 @@ def load_content(root: Path, parsed: dict | None = None) -> tuple[LoadedContent,
     studies_path = content / "studies.yml"
     studies = DataFile("content/studies.yml", {}, {}, "")
     if studies_path.is_file():
-        raw, problem = read_text(studies_path)
+        raw, problem = read_text(studies_path, root, limits.markdown_bytes * 4)
         if problem:
             diagnostics.append(Diagnostic("content/studies.yml", None, problem, code="unreadable"))
         else:
@@ -122,22 +132,66 @@ def load_content(root: Path, parsed: dict | None = None) -> tuple[LoadedContent,
 
     for stale in set(parsed) - seen:
         del parsed[stale]
-    images_dir = content / "images"
-    images = frozenset(
-        p.relative_to(content).as_posix()
-        for p in images_dir.rglob("*")
-        if p.is_file() and not is_editor_junk(p.name)
-    ) if images_dir.is_dir() else frozenset()
+    images, problems = _list_images(root, limits)
+    diagnostics.extend(problems)
     return LoadedContent(tuple(sources), studies, images, frozenset(rejected)), diagnostics
 
 
-def read_text(file: Path) -> tuple[str, str | None]:
+def _inside(path: Path, root: Path) -> bool:
+    real, base = path.resolve(), root.resolve()
+    return real == base or base in real.parents
+
+
+def _list_images(root: Path, limits: Limits) -> tuple[frozenset[str], list[Diagnostic]]:
+    """Files under content/images, without following symlinked folders (no
+    loops); a symlink that leads outside the project is an error."""
+    content = root / "content"
+    found, problems = set(), []
+    for folder, dirs, files in os.walk(content / "images", followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not is_editor_junk(d))
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = path.relative_to(content).as_posix()
+            if is_editor_junk(name):
+                continue
+            if path.is_symlink() and not _inside(path, root):
+                problems.append(Diagnostic(f"content/{rel}", None, "this symlink points outside the project; prehab never reads files outside it: copy the file in instead", code="unsafe-path"))
+                continue
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Diagnostic(f"content/{rel}", None, "not a regular file (a pipe, device or broken link); remove it", code="unreadable"))
+            elif info.st_size > limits.image_bytes:
+                problems.append(Diagnostic(f"content/{rel}", None, f"image is {info.st_size // 1024} KB; the limit is {limits.image_bytes // 1024} KB (site.toml [limits] image_kb): export it smaller", code="too-large"))
+            else:
+                found.add(rel)
+    return frozenset(found), problems
+
+
+def read_text(file: Path, root: Path, limit: int) -> tuple[str, str | None]:
+    """The text of a source, or why it cannot be used. Checks the kind and
+    size of the file before reading it, so a pipe or a huge file never hangs."""
+    if file.is_symlink() and not _inside(file, root):
+        return "", "this symlink points outside the project; prehab never reads files outside it: copy the file in instead"
+    try:
+        info = file.stat()
+    except OSError as exc:
+        return "", f"cannot read the file: {exc.strerror}"
+    if not stat.S_ISREG(info.st_mode):
+        return "", "not a regular file (a pipe, device or folder); remove it"
+    if info.st_size > limit:
+        return "", f"the file is {info.st_size // 1024} KB; the limit is {limit // 1024} KB (site.toml [limits] markdown_kb): split it"
     try:
         data = file.read_bytes()
     except OSError as exc:
         return "", f"cannot read the file: {exc.strerror}"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return "", f"line {line}: the file contains a NUL byte, so it is not text; re-save it as UTF-8 text"
     try:
         return data.decode("utf-8").replace("\r\n", "\n"), None
     except UnicodeDecodeError as exc:
@@ -145,15 +199,17 @@ def read_text(file: Path) -> tuple[str, str | None]:
         return "", f"line {line}: the file is not valid UTF-8 text; save it as UTF-8"
 
 
-def parse_source(kind, slug, rel, raw) -> tuple[SourceFile | None, list[Diagnostic]]:
+def parse_source(kind, slug, rel, raw, limits: Limits = Limits()) -> tuple[SourceFile | None, list[Diagnostic]]:
     lines = raw.split("\n")
-    if not frontmatter.YAMLHandler().detect(raw) or lines[0].strip() != FENCE:
+    if lines[0].strip() != FENCE:
         return None, [Diagnostic(rel, 1, "missing front matter: start the file with a '---' line, the fields, then another '---' line", code="no-front-matter")]
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
     except StopIteration:
         return None, [Diagnostic(rel, 1, "the front matter opened here is never closed: add a '---' line after the last field", code="unclosed-front-matter")]
     block = "\n".join(lines[1:end])
+    if len(block.encode()) > limits.front_matter_bytes:
+        return None, [Diagnostic(rel, 2, f"the front matter is {len(block.encode()) // 1024} KB; the limit is {limits.front_matter_bytes // 1024} KB: move long text into the body", code="too-large")]
     data, line_map, problems = parse_yaml(rel, block, 2)
     if problems:
         return None, problems
@@ -187,13 +243,42 @@ def _construct_mapping(loader, node, deep=False):
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _refuse_yaml_features(rel: str, text: str, first_line: int) -> list[Diagnostic]:
+    """Anchors, aliases (alias bombs) and explicit tags are refused before
+    anything is constructed."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            line = token.start_mark.line + first_line
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                return [Diagnostic(rel, line, "YAML anchors and aliases (&name, *name) are not allowed here: write the value out in full", code="bad-yaml")]
+            if isinstance(token, yaml.TagToken):
+                return [Diagnostic(rel, line, "YAML tags (!!type, !name) are not allowed here: write plain values, and quote text", code="bad-yaml")]
+    except yaml.YAMLError:
+        return []  # the parser below reports the syntax error with its position
+    return []
+
+
+def _depth(node, level: int = 0) -> int:
+    if isinstance(node, yaml.MappingNode):
+        return max((_depth(v, level + 1) for _, v in node.value), default=level + 1)
+    if isinstance(node, yaml.SequenceNode):
+        return max((_depth(v, level + 1) for v in node.value), default=level + 1)
+    return level
+
+
 def parse_yaml(rel: str, text: str, first_line: int):
     """Parse YAML and map every key path to its file line."""
+    refused = _refuse_yaml_features(rel, text, first_line)
+    if refused:
+        return None, {}, refused
     try:
         loader = _StrictLoader(text)
         loader._line_offset = first_line - 1
         try:
             node = loader.get_single_node()
+            if node is not None and _depth(node) > MAX_DEPTH:
+                return None, {}, [Diagnostic(rel, first_line, f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it", code="bad-yaml")]
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()

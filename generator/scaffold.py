@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import frontmatter
+
 from .load import SLUG_RE
 from .urls import slugify
 
@@ -130,6 +132,8 @@ def create(project: Path, kind: str, title: str, today: dt.date | None = None) -
     path = project / "content" / KINDS[kind] / f"{slug}.md"
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(project)} already exists; choose another title or edit that file")
+    text = template_for(kind, title, project, today or dt.date.today())
+    frontmatter.loads(text)  # the scaffold itself must always be valid front matter
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template_for(kind, title, project, today or dt.date.today()), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
