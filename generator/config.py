@@ -28,6 +28,16 @@ class CallToAction(_Strict):
     url: str
     label: str
 
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, value: str) -> str:
+        from .sanitize import url_problem
+
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class PdfSettings(_Strict):
     page_sizes: tuple[Literal["A4", "Letter"], ...] = ("A4", "Letter")

@@ -31,6 +31,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "missing-image": ("error", "An image path points at no file under content/.", "Paths are relative to content/, e.g. `images/exercises/goblet-squat.svg`."),
     "external-image": ("error", "An image is loaded from another site.", "Copy the image under content/images/ so the site makes no outside requests."),
     "bad-image": ("error", "An image cannot be read (a broken or mislabelled file, or an SVG without a size).", "Re-export the image; give an SVG a width and height or a viewBox."),
+    "unsafe-url": ("error", "A link or image address uses a scheme that is not allowed (javascript:, data:, vbscript:, ...) or leaves the site without a scheme (//host).", "Use https://, http://, mailto: or a path on this site."),
+    "unsafe-html": ("warning", "Raw HTML in a Markdown body carried something the sanitiser removes (scripts, event handlers, styles, frames, forms).", "Remove it from the text; use Markdown or the allowed elements (figure, details, kbd, ...)."),
     "missing-alt": ("error", "A body image has no alt text.", "Write what the image shows between the brackets: `![A runner stretching](images/x.svg)`."),
     "template-error": ("error", "A template failed to render (a typo in a variable name, a missing asset, a syntax error).", "Fix the template at the line shown; the message names the page being rendered."),
     "card-overflow": ("error", "A routine's printable card does not fit on one page even in its most compact layout.", "Split the routine or shorten `weeks`."),

@@ -12,13 +12,15 @@ WIKI_LINK = re.compile(r"\[\[\s*([^\]|]+?)\s*(?:\|\s*([^\]]+?)\s*)?\]\]")
 CITATION = re.compile(r"\[(@[^\]\[]+)\]")
 CITATION_ID = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_.:-]*)$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\n]*?)>?(?:\s+\"[^\"]*\")?\s*\)")
+AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]+)>")
 INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
 class Ref:
-    kind: str  # "link" | "cite" | "image"
+    kind: str  # "link" ([[slug]]) | "cite" | "image" | "url" (a Markdown link)
     target: str
     line: int
     label: str = ""
@@ -63,5 +65,8 @@ def find_refs(markdown: str, first_line: int) -> tuple[Ref, ...]:
                 found.append((m.start(), Ref("cite", study, number)))
         for m in IMAGE.finditer(text):
             found.append((m.start(), Ref("image", m.group(2), number, m.group(1))))
+        for pattern in (LINK, AUTOLINK):
+            for m in pattern.finditer(text):
+                found.append((m.start(), Ref("url", m.group(1), number)))
         refs.extend(ref for _, ref in sorted(found, key=lambda pair: pair[0]))
     return tuple(refs)

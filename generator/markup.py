@@ -14,6 +14,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .links import WIKI_LINK, citation_ids
+from .sanitize import clean_html
 from .dependencies import Memo, digest
 from .model import Body, Node, SiteGraph
 
@@ -140,7 +141,7 @@ class Markup:
             self._node = node
             self.page = _Page(graph, self.images, {sid: i for i, sid in enumerate(node.citations, start=1)})
         self.md.reset()
-        return self.md.convert(body.markdown)
+        return clean_html(self.md.convert(body.markdown))
 
     def inline(self, text: str, node: Node, graph: SiteGraph) -> str:
         """A one-paragraph Markdown field (a 'why') without the <p> wrapper."""

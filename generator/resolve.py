@@ -16,6 +16,7 @@ from dataclasses import replace
 from .config import BuildOptions, SiteConfig
 from .diagnostics import WARNING, Diagnostic, did_you_mean
 from .links import find_refs
+from .sanitize import raw_html_problems, url_problem
 from .model import Body, Dose, Feature, Node, SiteGraph, Step, Term
 from .schema import FeaturedExercise
 from .urls import RESERVED, Urls, slugify
@@ -99,7 +100,9 @@ class _Resolver:
 
     def image(self, doc: Document, src: str, line: int, field: str) -> None:
         path = src.lstrip("/")
-        if src.startswith(("http://", "https://", "//")):
+        if url_problem(src):
+            self.error(doc, line, f"{field} {url_problem(src)}", "unsafe-url")
+        elif src.startswith(("http://", "https://", "//")):
             self.error(doc, line, f"{field} '{src}' points to another site; copy the image under content/images/ so the site makes no outside requests", "external-image")
         elif path in self.content.images:
             self.image_refs.setdefault(path, (doc.path, line))
@@ -108,6 +111,9 @@ class _Resolver:
             self.error(doc, line, f"missing image '{src}': image paths are relative to content/, e.g. images/exercises/goblet-squat.svg{close}", "missing-image")
 
     def body_refs(self, doc: Document, body: Body, citations: list[str], links: set) -> None:
+        for line, what in raw_html_problems(body.markdown, body.first_line):
+            self.problems.append(Diagnostic(doc.path, line, f"removed unsafe HTML: {what}; content may not carry scripts, event handlers, styles, frames or forms",
+                                            severity=WARNING, code="unsafe-html"))
         for ref in find_refs(body.markdown, body.first_line):
             if ref.kind == "cite":
                 if self.study(doc, ref.target, ref.line) and ref.target not in citations:
@@ -121,6 +127,10 @@ class _Resolver:
                     self.ref(doc, kind, ref.target, ref.line)
                 else:
                     self.error(doc, ref.line, f"unknown link [[{ref.target}]]: [[...]] takes the file name (without .md) of an article, exercise, routine or page{did_you_mean(ref.target, self.slug_owner, 'slugs')}", "unknown-link")
+            elif ref.kind == "url":
+                problem = url_problem(ref.target)
+                if problem:
+                    self.error(doc, ref.line, f"link {problem}", "unsafe-url")
             elif ref.kind == "image":
                 self.image(doc, ref.target, ref.line, "image")
                 if not ref.label.strip():

@@ -141,3 +141,37 @@ def test_arbitrary_markdown_files_never_crash_the_build(tmp_path_factory, text):
         build(root, root / "out", search=False)
     except ContentErrors as exc:
         assert all(d.path.startswith("content/") for d in exc.report.errors)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java&#115;cript:alert(1)", " javascript:alert(1)",
+                                 "java\tscript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "//evil.example/x"])
+def test_every_disguise_of_a_dangerous_url_is_an_error_naming_the_field(make_project, url):
+    root = make_project({ABOUT: f"---\ntitle: About\n---\nClick [here]({url}).\n"})
+    errors = build_errors(root)
+    assert len(errors) == 1 and errors[0].startswith("content/pages/about.md:4: link "), errors
+
+
+def test_dangerous_urls_in_images_and_settings_are_errors(make_project):
+    root = make_project({"content/site.toml": MINIMAL["content/site.toml"] + '\n[cta]\ntitle = "x"\ntext = "y"\nurl = "javascript:alert(1)"\nlabel = "z"\n'})
+    assert build_errors(root)[0].startswith("content/site.toml:13: setting 'cta.url': 'javascript:alert(1)' uses 'javascript:'")
+    root = make_project({ABOUT: "---\ntitle: About\n---\n![x](javascript:alert(1))\n"})
+    assert build_errors(root)[0].startswith("content/pages/about.md:4: image 'javascript:alert(1' uses 'javascript:'")
+
+
+def test_raw_html_is_sanitised_and_each_removal_is_a_warning(make_project):
+    body = ("Fine <kbd>Ctrl</kbd> and <details><summary>More</summary>text</details>.\n\n"
+            "<script>alert(1)</script>\n\n<p onclick=\"steal()\" style=\"color:red\">Styled</p>\n\n"
+            "<iframe src=\"https://evil.example\"></iframe>\n<form action=\"/x\"><input name=a></form>\n"
+            "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">\n")
+    root = make_project({ABOUT: "---\ntitle: About\n---\n" + body})
+    out = root / "site_output"
+    result = build(root, out)
+    warnings = [d.format() for d in result.report.warnings if d.code == "unsafe-html"]
+    assert [w.split(": warning: ")[0] for w in warnings] == ["content/pages/about.md:6", "content/pages/about.md:8", "content/pages/about.md:8",
+                                                             "content/pages/about.md:10", "content/pages/about.md:11", "content/pages/about.md:11",
+                                                             "content/pages/about.md:12"]
+    prose = soup(out / "about/index.html").select_one(".prose")
+    assert prose.find("kbd").get_text() == "Ctrl" and prose.find("details") is not None
+    for tag in ("script", "iframe", "form", "input", "meta", "style"):
+        assert prose.find(tag) is None, tag
+    assert not prose.find(attrs={"onclick": True}) and not prose.find(attrs={"style": True})
