@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,11 @@ from .assets import content_images, theme_assets
 from .builder_data import builder_data
 from .config import BuildOptions, LimitSettings, load_config
 from .dependencies import Memo, digest, node_fingerprints
-from .diagnostics import ContentErrors, Report
+from .diagnostics import ContentErrors, Diagnostic, Report
 from .feeds import FEED_SIZE, render_feeds
 from .images import process_images
 from .load import Limits, load_content
+from .lock import project_lock
 from .markup import render_markup
 from .model import Output, SiteGraph
 from .pdf import CardsResult, render_cards, routine_cards
@@ -131,6 +133,9 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
         memo.feeds = (feeds_key, render_feeds(graph, page_urls, html))
     result.outputs = pages + memo.feeds[1] + [builder_data(graph)] + asset_outputs + image_outputs + cards.outputs
     result.copies = content_images(project / "content", graph.images)
+    report.add(output_collisions(result.outputs, result.copies))
+    if report.has_errors():
+        raise ContentErrors(report)
     clock.lap("render")
 
     result.pages, result.rendered_urls = len(pages), rendered
@@ -141,6 +146,17 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     return result
 
 
+def output_collisions(outputs: list[Output], copies: list[Copy]) -> list[Diagnostic]:
+    """Two outputs at the same path, or at paths that differ only by case or
+    Unicode normalisation (they overwrite each other on macOS and Windows)."""
+    seen: dict[str, list[str]] = {}
+    for path, source in [(o.path, f"generated {o.path}") for o in outputs] + [(c.path, f"content/{c.path}") for c in copies]:
+        seen.setdefault(unicodedata.normalize("NFC", path).casefold(), []).append(source)
+    return [Diagnostic(sorted(s for s in sources if s.startswith("content/"))[0] if any(s.startswith("content/") for s in sources) else sources[0],
+                       None, f"these files would land on the same output path ({', '.join(sorted(sources))}); rename one", code="output-collision")
+            for sources in seen.values() if len(sources) > 1]
+
+
 def build_site(project: Path, output: Path | None = None, options: BuildOptions = BuildOptions(),
                today: dt.date | None = None, progress=None) -> BuildResult:
     """Build the site of `project` into `output` (default project/site_output).
@@ -149,13 +165,14 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     project = project.absolute()
     output = (output or project / "site_output").absolute()
     check_output_folder(output, project)
-    result = compile_site(project, options, today, progress=progress)
-    if progress:
-        progress(f"writing {len(result.outputs) + len(result.copies)} files")
-    write_start = time.perf_counter()
-    search = (lambda staging: index_search(staging, project / CACHE_FOLDER)) if options.search else None
-    result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
-    result.timings["write"] = time.perf_counter() - write_start
+    with project_lock(project, "prehab build", on_wait=progress):
+        result = compile_site(project, options, today, progress=progress)
+        if progress:
+            progress(f"writing {len(result.outputs) + len(result.copies)} files")
+        write_start = time.perf_counter()
+        search = (lambda staging: index_search(staging, project / CACHE_FOLDER)) if options.search else None
+        result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
+        result.timings["write"] = time.perf_counter() - write_start
     result.output = output
     result.files = len(result.outputs) + len(result.copies)
     result.seconds = time.perf_counter() - start

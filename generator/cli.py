@@ -1,10 +1,12 @@
 """The `prehab` command: parses arguments, runs a command, prints problems
 and a summary, and owns the exit codes (0 ok, 1 content errors, 2 usage or
-unsafe output, 70 a bug in prehab, 130 interrupted)."""
+unsafe output, 70 a bug in prehab, 74 an I/O error such as a full disk,
+130 interrupted by Ctrl-C or SIGTERM)."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -13,7 +15,7 @@ from . import __version__
 from .config import BuildOptions
 from .diagnostics import ContentErrors, Report
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_IO, EXIT_INTERRUPTED = 0, 1, 2, 70, 74, 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,16 +24,25 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.run(args)
     except KeyboardInterrupt:
         print("\ninterrupted; the previous site was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # the disk, not the content: full, read-only, permissions
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: cannot write the site: {exc.strerror or exc}{where}; the previous site was left as it was", file=sys.stderr)
+        return EXIT_IO
     except Exception:  # a bug in prehab, never a content mistake
         traceback.print_exc()
         print(f"\nprehab {__version__} crashed: this is a bug in prehab, not in your content. "
               "Please report it with the traceback above.", file=sys.stderr)
         return EXIT_BUG
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends a build like Ctrl-C: staging removed, old site kept
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -41,6 +41,8 @@ class CallToAction(_Strict):
 
 class PdfSettings(_Strict):
     page_sizes: tuple[Literal["A4", "Letter"], ...] = ("A4", "Letter")
+    timeout_seconds: float = Field(default=60, gt=0, le=3600)  # per card
+    memory_mb: int = Field(default=1536, ge=256)  # per rendering worker
 
 
 class LimitSettings(_Strict):

@@ -27,6 +27,7 @@ from .config import BuildOptions
 from .dependencies import Memo, digest, node_fingerprints, template_hashes
 from .diagnostics import ContentErrors
 from .load import is_editor_junk
+from .lock import project_lock
 from .pdf import CardsResult, render_cards
 from .render import make_environment
 from .search import SearchIndexError, index_search
@@ -58,7 +59,7 @@ class Preview:
 
     def rebuild(self, reason: str) -> int | None:
         """Rebuild the HTML; returns pages rendered, or None on content errors."""
-        with self.lock:
+        with self.lock, project_lock(self.project, "prehab serve", on_wait=self.log):
             start = time.perf_counter()
             try:
                 result = compile_site(self.project, self.options, memo=self.memo, cards=self.cards,

@@ -175,3 +175,11 @@ def test_raw_html_is_sanitised_and_each_removal_is_a_warning(make_project):
     for tag in ("script", "iframe", "form", "input", "meta", "style"):
         assert prose.find(tag) is None, tag
     assert not prose.find(attrs={"onclick": True}) and not prose.find(attrs={"style": True})
+
+
+def test_output_paths_that_differ_only_by_case_or_normalisation_are_errors(make_project):
+    svg = MINIMAL["content/images/hero.svg"]
+    root = make_project({"content/images/Hero.svg": svg, "content/images/caf\u00e9.svg": svg, "content/images/cafe\u0301.svg": svg})
+    errors = build_errors(root)
+    assert errors[0] == "content/images/Hero.svg: these files would land on the same output path (content/images/Hero.svg, content/images/hero.svg); rename one"
+    assert len(errors) == 2 and errors[1].startswith("content/images/caf") and "would land on the same output path" in errors[1]

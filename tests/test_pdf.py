@@ -150,3 +150,11 @@ def test_cached_and_uncached_cards_are_byte_identical(make_project, tmp_path):
 def test_one_line_why_is_plain_text_first_sentence():
     assert one_line("Holds the *trunk* upright [@a; @b]. Second sentence.") == "Holds the trunk upright."
     assert one_line("See [[goblet-squat|the squat]] now.") == "See the squat now."
+
+
+@pytest.mark.parametrize("setting, words", [("timeout_seconds = 0.05", "the time limit (0.05 s)"), ("memory_mb = 256", "the memory limit")])
+def test_a_card_over_its_time_or_memory_limit_fails_alone_with_a_clear_message(make_project, setting, words):
+    site = MINIMAL["content/site.toml"] + f"\n[pdf]\n{setting}\n"
+    root = make_project({"content/site.toml": site})
+    errors = build_errors(root, pdf=True)
+    assert errors and all(e.startswith(f"content/routines/back-basics.md: card rendering exceeded {words}") for e in errors), errors

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from ..cache import Cache, content_key
 from ..diagnostics import Diagnostic
 from ..model import Output, SiteGraph
 from .card import LEVELS, card_context, file_inputs
+from .pool import Exceeded, run_limited
 from .worker import CardJob, CardResult, render_card, render_single
 
 SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
@@ -68,9 +68,13 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache
         count = workers or min(len(misses), os.cpu_count() or 1)
         if progress:
             progress(f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)")
-        for i, ((slug, size, key, job), card) in enumerate(zip(misses, _run(render_card, [m[3] for m in misses], count)), start=1):
+        settings = graph.config.pdf
+        cards = run_limited(render_card, [m[3] for m in misses], count, settings.timeout_seconds, settings.memory_mb * 2**20)
+        for i, ((slug, size, key, job), card) in enumerate(zip(misses, cards), start=1):
             done[key] = card
-            if card.data is not None:
+            if isinstance(card, Exceeded):
+                result.problems.append(Diagnostic(job.source, None, f"card rendering exceeded {card} for the {size} card; simplify the routine or its images", code="card-limit"))
+            elif card.data is not None:
                 cache.put(key, card.data, {"level": card.level})
                 result.rendered += 1
             if progress:
@@ -79,6 +83,8 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache
     for slug, size, key, job in jobs:
         card = done[key]
         node = graph.get("routines", slug)
+        if isinstance(card, Exceeded):
+            continue
         if card.refused:
             for url in card.refused:
                 result.problems.append(Diagnostic(job.source, None, f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)", code="card-fetch-refused"))
@@ -116,13 +122,6 @@ def routine_cards(graph: SiteGraph, cards: CardsResult, updating: frozenset[str]
         level = max((link.level for link in links), default=2)
         views[routine.slug] = RoutineCards(links, routine.slug in updating, level, graph, routine)
     return views
-
-
-def _run(function, jobs, workers: int):
-    if workers <= 1 or len(jobs) <= 1:
-        return [function(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, jobs))
 
 
 def _booklets(graph, env, result: CardsResult, stylesheet: Path, base_url: str, allowed, cache: Cache) -> list[Output]:

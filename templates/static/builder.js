@@ -96,11 +96,6 @@
   const text = (value) => (typeof value === "string" ? value : value === null || value === undefined ? "" : String(value));
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-  function joinAnd(words) {
-    if (words.length < 3) return words.join(" and ");
-    return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
-  }
-
   let statusTimer = 0;
   function announce(message) {
     ui.status.textContent = "";
@@ -176,8 +171,8 @@
       state.times === DEFAULTS.times && state.weeks === DEFAULTS.weeks;
     const query = blank ? "" : `?title=${encodeURIComponent(cardTitle())}&t=${state.times}&w=${state.weeks}` +
       `&e=${state.items.map(itemToken).join(",")}`;
-    const url = location.pathname + query + location.hash;
-    if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+    const url = location.pathname + query;
+    if (url !== location.pathname + location.search) history.replaceState(history.state, "", url);
     if (!ui.share.hidden) ui.shareUrl.value = location.href;
   }
 
@@ -193,8 +188,8 @@
       if (!token.trim()) continue;
       const [slug, ...parts] = token.trim().split(".");
       const exercise = bySlug.get(slug.toLowerCase());
+      if (exercise && state.items.some((item) => item.ex === exercise)) continue;
       if (!exercise || state.items.length >= MAX_EXERCISES) { skipped += 1; continue; }
-      if (state.items.some((item) => item.ex === exercise)) continue;
       const item = newItem(exercise);
       const dose = { perSide: false, rest: 0, found: false };
       for (const part of parts) {
@@ -345,7 +340,7 @@
     const sets = numberField(`${id}-sets`, "Sets", LIMITS.sets, item.sets, (n) => { item.sets = n; changed(); });
     const amount = numberField(`${id}-amount`, item.mode === "seconds" ? "Seconds" : "Reps", LIMITS[item.mode], item[item.mode],
       (n) => { item[item.mode] = n; changed(); });
-    const rest = numberField(`${id}-rest`, "Rest (seconds)", LIMITS.rest, item.rest, (n) => { item.rest = n; changed(); });
+    const rest = numberField(`${id}-rest`, "Rest (sec)", LIMITS.rest, item.rest, (n) => { item.rest = n; changed(); });
     rest.input.step = 5;
 
     // Count in reps or seconds: a pair of radio buttons, styled as a switch.
@@ -370,11 +365,13 @@
       onchange: () => { item.perSide = sideBox.checked; changed(); } });
     const side = h("div", { class: "b-check b-side" }, sideBox, h("label", { for: `${id}-side` }, "Each side"));
 
-    const actionButton = (cls, arrow, label, handler) => h("button", { type: "button", class: `b-button b-small ${cls}`, onclick: handler },
-      h("span", { "aria-hidden": "true", class: "b-arrow" }, arrow), label, hidden(`: ${ex.title}`));
+    // Named "Move up: Bird dog" for screen readers; the visible words come first (WCAG label in name).
+    const actionButton = (cls, arrow, label, handler) => h("button", { type: "button", class: `b-button b-small ${cls}`,
+      "aria-label": `${label}: ${ex.title}`, onclick: handler },
+    arrow ? h("span", { "aria-hidden": "true", class: "b-arrow" }, arrow) : null, label);
     row.up = actionButton("b-up", "↑ ", "Move up", () => move(item, -1, "up"));
     row.down = actionButton("b-down", "↓ ", "Move down", () => move(item, 1, "down"));
-    row.remove = actionButton("b-remove", "✕ ", "Remove", () => remove(item, "list"));
+    row.remove = actionButton("b-remove", "", "Remove", () => remove(item, "list"));
 
     row.num = h("span", { class: "b-num", "aria-hidden": "true" });
     row.name = h("h3", { class: "b-item-name", id: `${id}-name`, tabindex: "-1" }, ex.title);
@@ -471,9 +468,8 @@
     const title = cardTitle();
     const areas = [];
     for (const item of items) for (const name of areaNames(item.ex)) if (!areas.includes(name)) areas.push(name);
-    const summary = items.length
-      ? `${plural(items.length, "exercise", "exercises")} for ${joinAnd(areas.length ? areas : ["your running"])}, picked from the ${data.site} library.`
-      : "Add exercises from the library to fill your card.";
+    const summary = !items.length ? "Add exercises from the library to fill your card."
+      : `${plural(items.length, "exercise", "exercises")}.` + (areas.length ? ` Body areas: ${areas.join(", ")}.` : "");
 
     const exercises = h("ol", { class: "rc-exercises" });
     items.forEach((item, index) => {
@@ -526,10 +522,25 @@
     fitPreview();
   }
 
+  // The preview is laid out at A4 width (narrower than Letter). When the card there is taller than a
+  // Letter page's printable height, both copies get tighter spacing (builder.css: .b-compact).
+  const MM = 96 / 25.4;
+  const ONE_PAGE_MM = 255; // Letter: 279.4 mm less the card's 10 mm margins and a little slack
+  function compactCard() {
+    const card = ui.preview.querySelector(".rc");
+    const printed = printCard.querySelector(".rc");
+    if (!card || !card.offsetHeight) return;
+    card.classList.remove("b-compact");
+    const tight = card.offsetHeight > ONE_PAGE_MM * MM;
+    card.classList.toggle("b-compact", tight);
+    if (printed) printed.classList.toggle("b-compact", tight);
+  }
+
   // The preview is the card on a full-size A4 sheet, scaled down to the width it has.
   function fitPreview() {
     const width = ui.preview.offsetWidth;
     if (!width) return;
+    compactCard();
     const style = getComputedStyle(ui.frame);
     const padX = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
     const padY = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);

@@ -1,0 +1,111 @@
+"""Faults mid-build: a full disk, a permission error, SIGTERM, a second
+build at the same time. The previous site always survives, the staging
+folder is cleaned up, and the exit status says what happened."""
+
+from __future__ import annotations
+
+import errno
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import run_cli
+from generator import cli
+from generator.lock import project_lock
+
+
+def snapshot(folder: pathlib.Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "No space left on device"), (errno.EACCES, "Permission denied")])
+def test_disk_errors_while_writing_keep_the_old_site(make_project, monkeypatch, capsys, code, words):
+    root = make_project()
+    assert cli.main(["build", "--project", str(root), "--no-pdf"]) == 0
+    before = snapshot(root / "site_output")
+    real = pathlib.Path.write_bytes
+    calls = {"n": 0}
+
+    def failing(self, data):
+        if ".staging-" in str(self):
+            calls["n"] += 1
+            if calls["n"] > 5:
+                raise OSError(code, os.strerror(code), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", failing)
+    (root / "content/pages/about.md").write_text("---\ntitle: About us\n---\nChanged.\n")
+    capsys.readouterr()
+    assert cli.main(["build", "--project", str(root), "--no-pdf"]) == cli.EXIT_IO
+    err = capsys.readouterr().err
+    assert f"error: cannot write the site: {words}" in err and "Traceback" not in err
+    assert snapshot(root / "site_output") == before
+    assert not list(root.glob(".site_output.*"))
+
+
+def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project):
+    root = make_project()
+    assert run_cli("build", "--no-pdf", cwd=root).returncode == 0
+    before = snapshot(root / "site_output")
+    for i in range(12):  # many cards to render: a build that takes a while
+        (root / f"content/routines/r{i}.md").write_text(f"---\ntitle: Routine {i}\nsummary: S.\ntimes_per_week: 3\nminutes: 10\n"
+                                                       f"weeks: {i + 1}\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (root / ".prehab-cache/cards").exists():
+        time.sleep(0.05)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == cli.EXIT_INTERRUPTED, err
+    assert "interrupted; the previous site was left as it was" in err and "Traceback" not in err
+    assert snapshot(root / "site_output") == before
+    assert not list(root.glob(".site_output.*"))
+
+
+def test_a_second_build_waits_for_the_first_and_says_who_holds_the_lock(make_project):
+    root = make_project()
+    release = threading.Event()
+    held = threading.Event()
+
+    def hold():
+        with project_lock(root, "prehab serve"):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=root, stderr=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stderr.readline()
+    assert line.startswith("waiting for prehab serve (pid ") and line.rstrip().endswith("to finish")
+    time.sleep(0.5)
+    assert process.poll() is None, "the second build did not wait"
+    release.set()
+    holder.join()
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 0 and out.startswith("Built ")
+
+
+def test_a_source_deleted_during_the_build_is_a_content_error_not_a_crash(make_project, monkeypatch):
+    from generator import load
+    from conftest import build_errors
+
+    root = make_project()
+    real = load.read_text
+
+    def vanish(file, *args):
+        if file.name == "about.md":
+            file.unlink()
+        return real(file, *args)
+
+    monkeypatch.setattr(load, "read_text", vanish)
+    errors = build_errors(root)
+    assert errors == ["content/pages/about.md: cannot read the file: No such file or directory"]
