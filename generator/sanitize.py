@@ -41,6 +41,10 @@ def url_problem(raw: str) -> str | None:
     scheme = urlsplit(text).scheme.lower() if ":" in text.split("/", 1)[0] else ""
     if scheme and scheme not in ALLOWED_SCHEMES:
         return f"'{raw}' uses '{scheme}:', which is not allowed; links may only be https, http, mailto or paths on this site"
+    if scheme in ("http", "https"):
+        host = urlsplit(text).hostname or ""
+        if not host or ("." not in host and host != "localhost") or " " in raw.strip():
+            return f"'{raw}' is not a complete web address; write it in full, e.g. https://example.org/page"
     return None
 
 

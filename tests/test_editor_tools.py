@@ -46,7 +46,7 @@ def test_check_finds_broken_internal_links_and_missing_fragments_at_their_lines(
 
 def test_check_reports_malformed_external_urls(make_project):
     root = make_project({"content/pages/about.md": "---\ntitle: About\n---\nRead [this](https://) and [that](https://example.org/ok).\n"})
-    assert check_lines(root)[0] == "content/pages/about.md:4: malformed link 'https://': an external link needs a full address such as https://example.org/page"
+    assert check_lines(root)[0] == "content/pages/about.md:4: link 'https://' is not a complete web address; write it in full, e.g. https://example.org/page"
 
 
 def test_check_editorial_warnings(make_project):

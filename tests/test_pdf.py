@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -158,3 +159,26 @@ def test_a_card_over_its_time_or_memory_limit_fails_alone_with_a_clear_message(m
     root = make_project({"content/site.toml": site})
     errors = build_errors(root, pdf=True)
     assert errors and all(e.startswith(f"content/routines/back-basics.md: card rendering exceeded {words}") for e in errors), errors
+
+
+def test_css_imports_and_svg_images_pointing_outside_are_refused(make_project):
+    root = make_project()
+    css = root / "templates/static/card.css"
+    css.write_text('@import url("file:///etc/passwd");\n' + css.read_text())
+    errors = build_errors(root, pdf=True)
+    assert errors and all("routine card refers to 'file:///etc/passwd'" in e for e in errors)
+    root = make_project({"content/images/squat.svg": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+                                                    '<image href="file:///etc/passwd" width="40" height="30"/>'
+                                                    '<image xlink:href="../../../../etc/hostname" width="40" height="30"/></svg>'})
+    # WeasyPrint draws an SVG used as an <img> without loading the SVG's own
+    # images; either way nothing from outside may reach the card
+    from generator.diagnostics import ContentErrors
+
+    try:
+        build(root, root / "out", pdf=True)
+    except ContentErrors as exc:
+        assert all("routine card refers to" in d.message for d in exc.report.errors)
+    else:
+        card = (root / "out/routines/back-basics/back-basics-a4.pdf").read_bytes()
+        secret = Path("/etc/passwd").read_bytes()[:20]
+        assert secret not in card and b"root:" not in card

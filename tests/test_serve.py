@@ -207,3 +207,20 @@ def test_preview_never_writes_site_output_and_links_point_at_the_local_address(p
         status, body = get(base + "/articles/back-pain/")
         assert f'<link rel="canonical" href="{base}/articles/back-pain/">'.encode() in body
     assert not (project / "site_output").exists()
+
+
+def test_the_live_reload_socket_rejects_other_origins(project):
+    import base64
+
+    with running_server(project, "--no-pdf") as (base, _, _log):
+        port = int(base.rsplit(":", 1)[1])
+        key = base64.b64encode(b"0123456789abcdef").decode()
+
+        def handshake(origin: str) -> int:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall((f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode())
+                return int(s.recv(4096).split(b" ", 2)[1])
+
+        assert handshake("https://evil.example") == 403
+        assert handshake(f"http://127.0.0.1:{port}") == 101

@@ -4,6 +4,7 @@ message, and its worker is killed; the other cards are unaffected."""
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import resource
@@ -42,7 +43,11 @@ def run_limited(function, jobs: list, workers: int, seconds: float, memory_bytes
                     index, _ = running.pop(future)
                     try:
                         results[index] = future.result()
-                    except MemoryError:
+                    except (MemoryError, SystemError):  # C code that ran out of memory may say SystemError
+                        results[index] = Exceeded(f"the memory limit ({memory_bytes // 2**20} MB)")
+                    except OSError as exc:
+                        if exc.errno != errno.ENOMEM:
+                            raise
                         results[index] = Exceeded(f"the memory limit ({memory_bytes // 2**20} MB)")
                     except BrokenProcessPool:
                         results[index] = Exceeded("the memory limit (the renderer crashed)")
