@@ -129,7 +129,7 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
     common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
               "cards": cards, "images": images, "absolute": lambda url: origin + url}
     templates = template_hashes(env, memo)
-    site_wide = (graph.config, assets, ("pages", "about") in graph.by_key, digest(sorted(images.items())))
+    site_wide = digest(graph.config, assets, ("pages", "about") in graph.by_key, sorted(images.items()))
     specs = page_specs(graph)
     specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
     outputs, rendered, pages = [], [], {}

@@ -5,6 +5,7 @@ is reported as a warning at its source line, so editors know."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -65,8 +66,10 @@ class _RawHtml(HTMLParser):
                 self.removed.append(f"{name}={value!r} on <{tag}> ({url_problem(value)})")
 
 
-def raw_html_problems(markdown: str, first_line: int) -> list[tuple[int, str]]:
-    """(line, what) for each piece of raw HTML the sanitiser will remove."""
+@functools.lru_cache(maxsize=50_000)
+def raw_html_problems(markdown: str, first_line: int) -> tuple[tuple[int, str], ...]:
+    """(line, what) for each piece of raw HTML the sanitiser will remove.
+    A pure function, memoised like the link scan."""
     problems, fence = [], None
     for offset, line in enumerate(markdown.split("\n")):
         stripped = line.lstrip()
@@ -78,7 +81,7 @@ def raw_html_problems(markdown: str, first_line: int) -> list[tuple[int, str]]:
         parser = _RawHtml()
         parser.feed(re.sub(r"`[^`]*`", "", line))
         problems += [(first_line + offset, what) for what in parser.removed]
-    return problems
+    return tuple(problems)
 
 
 def clean_html(fragment: str) -> str:

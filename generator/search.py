@@ -37,8 +37,9 @@ def html_key(folder: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def index_search(folder: Path, cache_root: Path | None = None) -> bool:
-    """Write folder/pagefind; returns True when Pagefind ran (False: from cache)."""
+def index_search(folder: Path, cache_root: Path | None = None, low_priority: bool = False) -> bool:
+    """Write folder/pagefind; returns True when Pagefind ran (False: from cache).
+    `low_priority` runs Pagefind niced (the dev server's background refresh)."""
     target = folder / "pagefind"
     cached = cache_root / "search" / html_key(folder) if cache_root else None
     if cached is not None and cached.is_dir():
@@ -47,7 +48,7 @@ def index_search(folder: Path, cache_root: Path | None = None) -> bool:
         os.utime(cached)  # most recently used
         return False
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", "pagefind"],
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=600, preexec_fn=(lambda: os.nice(10)) if low_priority else None)
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind failed to index the site:\n{result.stdout}\n{result.stderr}")
     for extra in UI_FILES:

@@ -36,6 +36,7 @@ from .write import MARKER, sync_folder
 SERVE_FOLDER = ".prehab-serve"
 POLL_SECONDS = 0.005
 QUIET_SECONDS = 0.02  # a burst of saves ends after this long without changes
+SEARCH_DELAY_SECONDS = 1.0  # the search index is refreshed once saving pauses
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -56,6 +57,8 @@ class Preview:
         self.log = log
         self.lock = threading.Lock()
         self.on_reload = lambda: None
+        self.search_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prehab-search")
+        self.search_pending = False
 
     def rebuild(self, reason: str) -> int | None:
         """Rebuild the HTML; returns pages rendered, or None on content errors."""
@@ -111,15 +114,23 @@ class Preview:
             self.log(f"rendered {cards.rendered} PDF card{'s' if cards.rendered != 1 else ''} in {time.perf_counter() - start:.1f} s ({cards.cache_hits} from cache)")
         self.rebuild("cards ready")
 
-    def refresh_search(self) -> None:
-        """Re-index the preview for search (in the background; cached on the HTML)."""
-        with self.lock:
-            if self.errors or not self.out.is_dir():
-                return
-            try:
-                index_search(self.out, self.project / CACHE_FOLDER)
-            except SearchIndexError as exc:
-                self.log(f"search index not updated: {exc}")
+    def request_search(self) -> None:
+        """Re-index the preview for search, in its own background thread at
+        low priority, so it never delays a rebuild; requests coalesce."""
+        if self.search_pending:
+            return
+        self.search_pending = True
+        self.search_executor.submit(self._refresh_search)
+
+    def _refresh_search(self) -> None:
+        time.sleep(SEARCH_DELAY_SECONDS)  # let a burst of rebuilds settle
+        self.search_pending = False
+        if self.errors or not self.out.is_dir():
+            return
+        try:
+            index_search(self.out, self.project / CACHE_FOLDER, low_priority=True)
+        except (SearchIndexError, OSError) as exc:
+            self.log(f"search index not updated: {exc}")
 
 
 class _Watcher(FileSystemEventHandler):
@@ -158,7 +169,7 @@ class _Watcher(FileSystemEventHandler):
     def _run(self, reason: str) -> None:
         if self.preview.rebuild(reason) is not None:
             self.executor.submit(self.preview.refresh_cards)
-            self.executor.submit(self.preview.refresh_search)
+            self.preview.request_search()
 
 
 class _ReloadScript(LiveReloadJSHandler):
@@ -287,7 +298,7 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     print(f"building {preview.project} ...")
     preview.rebuild("first build")
     executor.submit(preview.refresh_cards)
-    executor.submit(preview.refresh_search)
+    preview.request_search()
     watcher = _Watcher(preview, executor)
     observer = Observer()
     for folder in ("content", "templates"):
@@ -305,4 +316,5 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
         server.stop()
         observer.stop()
         executor.shutdown(wait=False, cancel_futures=True)
+        preview.search_executor.shutdown(wait=False, cancel_futures=True)
     return 0
