@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0
 
-.PHONY: build test serve bench-serve screenshots system-deps clean lock
+.PHONY: build test serve bench bench-serve screenshots system-deps clean lock
 
 build: $(VENV)/.installed
 	$(BIN)/prehab build
@@ -24,6 +24,13 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 
 serve: $(VENV)/.installed
 	$(BIN)/prehab serve
+
+# prehab next to Hugo (Debian's hugo) and Pelican (its own venv) on the same
+# seeded corpus, plus prehab's scaling. Takes a while at 4,000 articles.
+bench: $(VENV)/.installed-test
+	@command -v hugo >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq hugo >/dev/null; else echo "Please install Hugo first (sudo apt-get install hugo)."; exit 1; fi; }
+	$(BIN)/python bench/compare.py --sizes 1000 --runs 3
+	$(BIN)/python bench/compare.py --sizes 4000 --runs 1 --scaling 250 1000 4000 16000
 
 # Edit-to-reload latency of the live preview, on the demo site and on a
 # generated site of 2,000 articles, 300 exercises and 100 routines.

@@ -9,6 +9,7 @@ diagnostics. A `Memo` from an earlier build lets unchanged pages be reused."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     if report.has_errors():
         raise ContentErrors(report)
     fingerprints = node_fingerprints(graph)
-    html, _ = render_markup(graph, memo, fingerprints, images)
+    html, _ = render_markup(graph, memo, fingerprints, images, workers=options.workers or os.cpu_count() or 1)
     clock.lap("markup")
     env = memo.env or make_environment(project / "templates")
     memo.env = env
@@ -170,9 +171,15 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
         if progress:
             progress(f"writing {len(result.outputs) + len(result.copies)} files")
         write_start = time.perf_counter()
-        search = (lambda staging: index_search(staging, project / CACHE_FOLDER)) if options.search else None
+        timings = result.timings
+
+        def search(staging: Path) -> None:
+            timings["write"] = time.perf_counter() - write_start
+            if options.search:
+                index_search(staging, project / CACHE_FOLDER)
+                timings["search index"] = time.perf_counter() - write_start - timings["write"]
+
         result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
-        result.timings["write"] = time.perf_counter() - write_start
     result.output = output
     result.files = len(result.outputs) + len(result.copies)
     result.seconds = time.perf_counter() - start

@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_flags(build)
     build.add_argument("--output", type=Path, help="the output folder (default: PROJECT/site_output)")
     build.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
+    build.add_argument("--no-search", action="store_true", help="skip the search index")
+    build.add_argument("--timings", action="store_true", help="print the time each stage took")
     build.set_defaults(run=_run_build)
 
     serve = sub.add_parser("serve", help="live preview with reload on save", description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every change.")
@@ -124,7 +126,7 @@ def _run_build(args) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    options = BuildOptions(drafts=args.drafts, future=args.future, pdf=not args.no_pdf)
+    options = BuildOptions(drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search)
     try:
         result = build_site(args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr))
     except ContentErrors as exc:
@@ -137,6 +139,8 @@ def _run_build(args) -> int:
         return EXIT_USAGE
     print_report(result.report)
     print(result.summary())
+    if args.timings:
+        print("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     return EXIT_OK
 
 

@@ -90,6 +90,7 @@ class BuildOptions:
     future: bool = False
     pdf: bool = True
     search: bool = True
+    workers: int | None = None  # processes for Markdown and cards (default: every core)
     base_url: str | None = None  # overrides site.toml (the dev server's local address)
 
 

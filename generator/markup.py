@@ -151,28 +151,60 @@ class Markup:
         return html
 
 
-def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict, images: dict) -> tuple[dict[tuple, str], int]:
+PARALLEL_FROM = 200  # bodies to convert before a process pool pays for itself
+
+
+def _convert(converter: Markup, node: Node, graph: SiteGraph) -> dict:
+    parts = {("body",): converter.html(node.body, node, graph)}
+    if node.why is not None:
+        parts[("why",)] = converter.inline(node.why.markdown, node, graph)
+    for i, feature in enumerate(node.features):
+        parts[("feature", i)] = converter.inline(feature.why.markdown, node, graph)
+    return parts
+
+
+_WORKER: dict = {}  # per worker process only: its converter, set once by _start_worker
+
+
+def _start_worker(graph: SiteGraph, images: dict) -> None:
+    """Runs in each forked worker: the graph arrives by fork, not by pickling."""
+    _WORKER["graph"], _WORKER["converter"] = graph, Markup(graph, images)
+
+
+def _convert_chunk(keys) -> list[dict]:
+    graph, converter = _WORKER["graph"], _WORKER["converter"]
+    return [_convert(converter, graph.by_key[key], graph) for key in keys]
+
+
+def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict, images: dict, workers: int = 1) -> tuple[dict[tuple, str], int]:
     """HTML for every Markdown body in the graph, keyed (kind, slug, part),
-    and how many nodes were converted (the rest come from `memo`)."""
-    converter = Markup(graph, images)
+    and how many nodes were converted (the rest come from `memo`). Many
+    conversions are spread over `workers` forked processes, merged in order."""
     image_state = digest(sorted(images.items()))
-    html: dict[tuple, str] = {}
-    done: dict[str, dict] = {}
-    converted = 0
+    keyed = []
     for node in graph.by_key.values():
         key = (node.kind, node.slug)
-        memo_key = digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to], image_state)
-        parts = memo.markup.get(memo_key)
-        if parts is None:
-            converted += 1
-            parts = {("body",): converter.html(node.body, node, graph)}
-            if node.why is not None:
-                parts[("why",)] = converter.inline(node.why.markdown, node, graph)
-            for i, feature in enumerate(node.features):
-                parts[("feature", i)] = converter.inline(feature.why.markdown, node, graph)
+        keyed.append((key, digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to], image_state)))
+    missing = [key for key, memo_key in keyed if memo_key not in memo.markup]
+    converted: dict = {}
+    if workers > 1 and len(missing) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [missing[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker, initargs=(graph, images)) as pool:
+            for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks)):
+                converted.update(zip(chunk, results))
+    else:
+        converter = Markup(graph, images)
+        converted = {key: _convert(converter, graph.by_key[key], graph) for key in missing}
+    html: dict[tuple, str] = {}
+    done: dict[str, dict] = {}
+    for key, memo_key in keyed:
+        parts = converted.get(key) or memo.markup[memo_key]
         done[memo_key] = parts
         for part, value in parts.items():
             html[key + part] = value
     memo.markup = done
-    return html, converted
-
+    return html, len(missing)

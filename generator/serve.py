@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
+                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from .build import CACHE_FOLDER, compile_site
@@ -36,8 +37,11 @@ from .write import MARKER, sync_folder
 SERVE_FOLDER = ".prehab-serve"
 POLL_SECONDS = 0.005
 QUIET_SECONDS = 0.02  # a burst of saves ends after this long without changes
-SEARCH_DELAY_SECONDS = 1.0  # the search index is refreshed once saving pauses
+SEARCH_DELAY_SECONDS = 3.0  # the search index is refreshed once saving pauses this long
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Only changes: the kernel then never reports the build's own reads (opens, closes).
+WATCHED_EVENTS = [FileModifiedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+                  DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
 
 class Preview:
@@ -59,6 +63,7 @@ class Preview:
         self.on_reload = lambda: None
         self.search_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prehab-search")
         self.search_pending = False
+        self.search_due = 0.0
 
     def rebuild(self, reason: str) -> int | None:
         """Rebuild the HTML; returns pages rendered, or None on content errors."""
@@ -115,15 +120,17 @@ class Preview:
         self.rebuild("cards ready")
 
     def request_search(self) -> None:
-        """Re-index the preview for search, in its own background thread at
-        low priority, so it never delays a rebuild; requests coalesce."""
+        """Re-index the preview for search once saving pauses, in its own
+        thread at low priority, so it never competes with a rebuild."""
+        self.search_due = time.monotonic() + SEARCH_DELAY_SECONDS
         if self.search_pending:
             return
         self.search_pending = True
         self.search_executor.submit(self._refresh_search)
 
     def _refresh_search(self) -> None:
-        time.sleep(SEARCH_DELAY_SECONDS)  # let a burst of rebuilds settle
+        while (wait := self.search_due - time.monotonic()) > 0:
+            time.sleep(wait)  # every new save pushes the refresh back
         self.search_pending = False
         if self.errors or not self.out.is_dir():
             return
@@ -302,7 +309,7 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     watcher = _Watcher(preview, executor)
     observer = Observer()
     for folder in ("content", "templates"):
-        observer.schedule(watcher, str(preview.project / folder), recursive=True)
+        observer.schedule(watcher, str(preview.project / folder), recursive=True, event_filter=WATCHED_EVENTS)
     observer.start()
     ioloop.PeriodicCallback(watcher.poll, POLL_SECONDS * 1000).start()
     print(f"serving {base}/ (Ctrl-C to stop)")
