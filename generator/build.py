@@ -18,7 +18,7 @@ from pathlib import Path
 from .assets import content_images, theme_assets
 from .builder_data import builder_data
 from .config import BuildOptions, LimitSettings, load_config
-from .dependencies import Memo, digest, node_fingerprints
+from .dependencies import Memo, digest, load_memo, node_fingerprints, save_memo
 from .diagnostics import ContentErrors, Diagnostic, Report
 from .feeds import FEED_SIZE, render_feeds
 from .images import process_images
@@ -34,6 +34,7 @@ from .validate import validate_content
 from .write import Copy, check_output_folder, write_site
 
 CACHE_FOLDER = ".prehab-cache"
+MEMO_NAME = "memo.pickle"  # what the last build rendered, keyed on content hashes
 
 
 @dataclass
@@ -167,7 +168,9 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     output = (output or project / "site_output").absolute()
     check_output_folder(output, project)
     with project_lock(project, "prehab build", on_wait=progress):
-        result = compile_site(project, options, today, progress=progress)
+        memo_path = project / CACHE_FOLDER / MEMO_NAME
+        memo = load_memo(memo_path)
+        result = compile_site(project, options, today, memo=memo, progress=progress)
         if progress:
             progress(f"writing {len(result.outputs) + len(result.copies)} files")
         write_start = time.perf_counter()
@@ -180,6 +183,7 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
                 timings["search index"] = time.perf_counter() - write_start - timings["write"]
 
         result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
+        save_memo(memo_path, memo)
     result.output = output
     result.files = len(result.outputs) + len(result.copies)
     result.seconds = time.perf_counter() - start

@@ -8,11 +8,16 @@ resolve built; nothing is guessed from file names."""
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import pickle
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import jinja2
 from jinja2 import meta
 
+from . import __version__
 from .model import Node, SiteGraph
 
 Key = tuple[str, str]
@@ -29,6 +34,50 @@ class Memo:
     feeds: tuple[str, list] = ("", [])  # (input hash, outputs)
     env: jinja2.Environment | None = None  # compiled templates (Jinja reloads changed files itself)
     templates: tuple[str, dict[str, str]] = ("", {})  # (hash of all sources, template_hashes)
+
+
+def _memo_key() -> bytes:
+    """A secret of this user's, outside the project: a memo file planted in a
+    repository (pickle can run code) fails the signature and is ignored."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prehab"
+    path = folder / "memo.key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(32))
+        return path.read_bytes()
+
+
+def load_memo(path: Path) -> Memo:
+    """The memo an earlier build left in the cache, or a fresh one. Entries
+    are keyed on content hashes, so an old memo can only save work, never
+    change a result; a file that is unreadable or not signed by this user's
+    key is ignored (never unpickled)."""
+    try:
+        data = path.read_bytes()
+        signature, payload = data[:32], data[32:]
+        if not hmac.compare_digest(signature, hmac.new(_memo_key(), payload, hashlib.sha256).digest()):
+            return Memo()
+        version, memo = pickle.loads(payload)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return Memo()
+    return memo if version == __version__ and isinstance(memo, Memo) else Memo()
+
+
+def save_memo(path: Path, memo: Memo) -> None:
+    """Write the memo atomically and signed (without the compiled templates)."""
+    env, memo.env = memo.env, None
+    try:
+        payload = pickle.dumps((__version__, memo), protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)
+        os.replace(tmp, path)
+    finally:
+        memo.env = env
 
 
 def digest(*parts: object) -> str:

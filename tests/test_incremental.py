@@ -90,3 +90,13 @@ def test_adding_and_deleting_a_page_updates_lists_and_removes_it(site):
     (root / "content/articles/knee-pain.md").unlink()
     removed = compile_site(root, OPTIONS, TODAY, memo=memo)
     assert "articles/knee-pain/index.html" not in {o.path for o in removed.outputs}
+
+
+def test_parallel_markup_gives_the_same_bytes_as_one_process(tmp_path, monkeypatch):
+    import generator.markup
+
+    root = write_project(tmp_path / "site", {})
+    one = compile_site(root, BuildOptions(pdf=False, workers=1), TODAY)
+    monkeypatch.setattr(generator.markup, "PARALLEL_FROM", 1)
+    two = compile_site(root, BuildOptions(pdf=False, workers=2), TODAY)
+    assert {o.path: o.data for o in one.outputs} == {o.path: o.data for o in two.outputs}

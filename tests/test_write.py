@@ -92,3 +92,39 @@ def test_the_demo_with_pdfs_and_search_builds_byte_identical_in_two_folders(demo
     assert one.keys() == two.keys()
     assert [p for p in one if one[p] != two[p]] == []
     assert any(p.endswith(".pdf") for p in one) and any(p.startswith("pagefind/") for p in one)
+
+
+def test_a_rebuild_reuses_the_last_builds_pages_and_gives_the_same_bytes_as_a_clean_build(make_project, tmp_path):
+    from generator.build import CACHE_FOLDER, MEMO_NAME
+
+    root = make_project()  # no search index here: Pagefind's own bytes vary without its cache
+    first = build(root, tmp_path / "a", search=False)
+    assert first.pages_rendered == first.pages
+    again = build(root, tmp_path / "b", search=False)
+    assert again.pages_rendered == 0
+    (root / "content/pages/about.md").write_text("---\ntitle: About\nsummary: Who we are.\n---\nWe are runners and physios.\n")
+    changed = build(root, tmp_path / "c", search=False)
+    assert changed.rendered_urls == ["/about/"]
+    import shutil
+
+    shutil.rmtree(root / CACHE_FOLDER)
+    build(root, tmp_path / "d", search=False)
+    assert snapshot(tmp_path / "c") == snapshot(tmp_path / "d")
+
+
+def test_a_memo_file_not_signed_by_this_user_is_never_unpickled(make_project, tmp_path):
+    import pickle
+
+    from generator.build import CACHE_FOLDER, MEMO_NAME
+
+    root = make_project()
+    planted = root / CACHE_FOLDER / MEMO_NAME
+    planted.parent.mkdir(parents=True)
+
+    class Boom:
+        def __reduce__(self):
+            return (open, (str(tmp_path / "owned"), "w"))
+
+    planted.write_bytes(b"\0" * 32 + pickle.dumps(("0.1.0", Boom())))
+    build(root, tmp_path / "out")
+    assert not (tmp_path / "owned").exists()
