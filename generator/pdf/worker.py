@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fetcher import SafeFetcher
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,9 @@ class CardResult:
 
 
 def render_card(job: CardJob) -> CardResult:
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported here: a build without cards never loads WeasyPrint
+
+    from .fetcher import SafeFetcher
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = SafeFetcher(tuple(Path(p) for p in job.allowed))
@@ -46,6 +47,8 @@ def render_card(job: CardJob) -> CardResult:
 def render_single(html: str, base_url: str, allowed: tuple[str, ...]) -> tuple[bytes, tuple[str, ...]]:
     """A document that may have any number of pages (the booklet's cover)."""
     from weasyprint import HTML
+
+    from .fetcher import SafeFetcher
 
     fetcher = SafeFetcher(tuple(Path(p) for p in allowed))
     data = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
