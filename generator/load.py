@@ -48,11 +48,15 @@ class SourceFile:
     front_digest: str  # hash of the front-matter text: what other pages show of this one
 
     def line_of(self, loc: tuple) -> int:
-        """The file line for a key path, falling back to its nearest parent."""
-        loc = tuple(loc)
-        while loc and loc not in self.lines:
-            loc = loc[:-1]
-        return self.lines.get(loc, 1)
+        return nearest_line(self.lines, loc)
+
+
+def nearest_line(lines: LineMap, loc: tuple) -> int:
+    """The file line of a key path, falling back to its nearest parent."""
+    loc = tuple(loc)
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines.get(loc, 1)
 
 
 @dataclass(frozen=True)

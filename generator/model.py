@@ -135,7 +135,9 @@ class Node:
     lines: dict = field(default_factory=dict, repr=False, compare=False)  # front-matter key path -> file line
 
     def line_of(self, *loc) -> int:
-        return self.lines.get(tuple(loc), 1)
+        from .load import nearest_line
+
+        return nearest_line(self.lines, loc)
 
     @property
     def title(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean
-from .load import LineMap, LoadedContent, SourceFile
+from .load import LineMap, LoadedContent, nearest_line
 from .schema import MODELS, SLUG_HINT, Study
 
 
@@ -28,10 +28,7 @@ class Document:
     front_digest: str
 
     def line_of(self, loc: tuple) -> int:
-        loc = tuple(loc)
-        while loc and loc not in self.lines:
-            loc = loc[:-1]
-        return self.lines.get(loc, 1)
+        return nearest_line(self.lines, loc)
 
 
 @dataclass(frozen=True)
@@ -82,10 +79,7 @@ def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tu
             continue
 
         def line_of(loc, _id=study_id):
-            loc = (_id,) + tuple(loc)
-            while loc and loc not in registry.lines:
-                loc = loc[:-1]
-            return registry.lines.get(loc, 1)
+            return nearest_line(registry.lines, (_id,) + tuple(loc))
 
         study, problems = _apply(Study, fields, registry.path, line_of, where=f"study '{study_id}': ")
         diagnostics.extend(problems)
