@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut the clean exit short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\ninterrupted; the previous site was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # the disk, not the content: full, read-only, permissions
