@@ -8,8 +8,7 @@ import hashlib
 from pathlib import Path
 
 from .load import is_editor_junk
-from .model import Output
-from .write import Copy
+from .model import Copy, Output
 
 
 def theme_assets(templates: Path, base_path: str) -> tuple[dict[str, str], list[Output]]:

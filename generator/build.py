@@ -25,13 +25,13 @@ from .images import process_images
 from .load import Limits, load_content
 from .lock import project_lock
 from .markup import render_markup
-from .model import Output, SiteGraph
+from .model import Copy, Output, SiteGraph
 from .pdf import CardsResult, render_cards, routine_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
 from .search import index_search
 from .validate import validate_content
-from .write import Copy, check_output_folder, write_site
+from .write import check_output_folder, write_site
 
 CACHE_FOLDER = ".prehab-cache"
 MEMO_NAME = "memo.pickle"  # what the last build rendered, keyed on content hashes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
@@ -18,6 +19,14 @@ class Output:
 
     path: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A file of the built site copied as is from the project (content images)."""
+
+    path: str  # relative to the output folder
+    source: Path
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .model import Output
+from .model import Copy, Output
 
 MARKER = ".prehab-output"
-
-
-@dataclass(frozen=True)
-class Copy:
-    """A file copied as is (content images, static assets)."""
-
-    path: str  # relative to the output folder
-    source: Path
 
 
 class UnsafeOutput(Exception):
