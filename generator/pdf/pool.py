@@ -38,11 +38,13 @@ def run_limited(function, jobs: list, workers: int, seconds: float, memory_bytes
                 while pending and len(running) < workers:
                     index = pending.pop(0)
                     running[pool.submit(function, jobs[index])] = (index, time.monotonic())
-                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, timeout=min(0.2, seconds / 4), return_when=FIRST_COMPLETED)
                 for future in done:
-                    index, _ = running.pop(future)
+                    index, start = running.pop(future)
                     try:
                         results[index] = future.result()
+                        if time.monotonic() - start > seconds:  # finished, but later than allowed
+                            results[index] = Exceeded(f"the time limit ({seconds:g} s)")
                     except (MemoryError, SystemError):  # C code that ran out of memory may say SystemError
                         results[index] = Exceeded(f"the memory limit ({memory_bytes // 2**20} MB)")
                     except OSError as exc:
