@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
+    if getattr(args, "needs_project", False):
+        problem = _check_project(args.project)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.run(args)
@@ -58,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
     build.add_argument("--no-search", action="store_true", help="skip the search index")
     build.add_argument("--timings", action="store_true", help="print the time each stage took")
-    build.set_defaults(run=_run_build)
+    build.set_defaults(run=_run_build, needs_project=True)
 
     serve = sub.add_parser("serve", help="live preview with reload on save", description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every change.")
     _add_build_flags(serve)
@@ -66,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
-    serve.set_defaults(run=_run_serve)
+    serve.set_defaults(run=_run_serve, needs_project=True)
 
     new = sub.add_parser("new", help="start a new article, exercise, routine, author or page",
                          description="Create content/<kind>/<slug>.md from a title, with every field filled in or explained.")
@@ -82,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text", help="json: one record per problem, for editors and CI")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--external", action="store_true", help="also check external links over the network (cached for a day)")
-    check.set_defaults(run=_run_check)
+    check.set_defaults(run=_run_check, needs_project=True)
 
     schema = sub.add_parser("schema", help="write JSON Schemas of the front matter",
                             description="Write one JSON Schema per content kind (and the study registry), generated from the models the build uses.")
@@ -124,10 +129,6 @@ def _run_build(args) -> int:
     from .build import build_site
     from .write import UnsafeOutput
 
-    problem = _check_project(args.project)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
     options = BuildOptions(drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search)
     try:
         result = build_site(args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr))
@@ -149,10 +150,6 @@ def _run_build(args) -> int:
 def _run_serve(args) -> int:
     from .serve import serve
 
-    problem = _check_project(args.project)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
     return serve(args.project, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
                  open_browser=args.open, cards=not args.no_pdf)
 
@@ -177,10 +174,6 @@ def _run_check(args) -> int:
 
     from .check import check_site, exit_status
 
-    problem = _check_project(args.project)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
     options = BuildOptions(drafts=args.drafts, future=args.future)
     report = check_site(args.project, options, external=args.external, progress=lambda m: print(m, file=sys.stderr))
     items = report.errors + report.warnings

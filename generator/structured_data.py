@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Citation, Node, SiteGraph
+from .model import Citation, SiteGraph
 
 ORDERED_ITEM = re.compile(r"^\s{0,3}\d+[.)]\s+(.+)$")
 MARKDOWN_NOISE = re.compile(r"[*_`]|\[\[([^\]|]+)\|?([^\]]*)\]\]|\[@[^\]]+\]")
