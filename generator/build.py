@@ -30,6 +30,7 @@ from .pdf import CardsResult, render_cards, routine_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
 from .search import index_search
+from .uptodate import STAMP_NAME, Stamp, input_hash, output_hash, read_stamp, warnings_of, write_stamp
 from .validate import validate_content
 from .write import check_output_folder, write_site
 
@@ -53,12 +54,16 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     cards: CardsResult | None = None
+    unchanged: bool = False  # nothing changed since the last build: nothing was done
 
     @property
     def pages_rendered(self) -> int:
         return len(self.rendered_urls)
 
     def summary(self) -> str:
+        if self.unchanged:
+            return (f"Nothing changed since the last build: {self.pages} pages and {self.pdf_cache_hits} PDFs in {self.output} "
+                    f"are up to date (checked in {self.seconds:.2f} s)")
         return (f"Built {self.pages} pages, {self.pdfs_rendered + self.pdf_cache_hits} PDFs "
                 f"({self.pdfs_rendered} rendered, {self.pdf_cache_hits} from cache) into {self.output} "
                 f"in {self.seconds:.2f} s")
@@ -165,9 +170,20 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     The previous output is replaced only when the whole build succeeded."""
     start = time.perf_counter()
     project = project.absolute()
+    today = today or dt.date.today()
     output = (output or project / "site_output").absolute()
     check_output_folder(output, project)
     with project_lock(project, "prehab build", on_wait=progress):
+        stamp_path = project / CACHE_FOLDER / STAMP_NAME
+        last = read_stamp(stamp_path)
+        settings = (options, str(today), str(output))
+        inputs, files = input_hash(project, settings, last.files)
+        if last.inputs == inputs and last.output and last.output == output_hash(output):
+            result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, pages=last.totals["pages"],
+                                 files=last.totals["files"], pdf_cache_hits=last.totals["pdfs"])
+            result.seconds = time.perf_counter() - start
+            result.timings = {"up-to-date check": result.seconds}
+            return result
         memo_path = project / CACHE_FOLDER / MEMO_NAME
         memo = load_memo(memo_path)
         result = compile_site(project, options, today, memo=memo, progress=progress)
@@ -184,6 +200,10 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
 
         result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
         save_memo(memo_path, memo)
+        totals = {"pages": result.pages, "files": len(result.outputs) + len(result.copies),
+                  "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
+        write_stamp(stamp_path, Stamp(inputs, output_hash(output), totals,
+                                      [d.as_record() for d in result.report.warnings], files))
     result.output = output
     result.files = len(result.outputs) + len(result.copies)
     result.seconds = time.perf_counter() - start

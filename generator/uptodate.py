@@ -1,0 +1,110 @@
+"""Is the last build still current? (before load) When every input file,
+the build options, the date, prehab's own code and its libraries are as they
+were at the last successful build, and the output folder still holds exactly
+what that build wrote, there is nothing to do: the build is skipped and the
+last build's warnings are shown again.
+
+Inputs are compared by content hash; a file is re-hashed only when its size
+or modification time changed (as git's index does), so the check reads no
+file that was not touched. The output folder is compared by its listing
+(path, size, modification time): a deleted or hand-edited output file means
+a real build."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import stat
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+
+STAMP_NAME = "last-build.json"
+INPUT_FOLDERS = ("content", "templates")
+LIBRARIES = ("jinja2", "markdown", "python-frontmatter", "pydantic", "pillow", "weasyprint", "pagefind", "pagefind-bin")
+PACKAGE = Path(__file__).parent
+
+
+@dataclasses.dataclass
+class Stamp:
+    """What the last successful build read and wrote."""
+
+    inputs: str = ""  # hash over every input and setting
+    output: str = ""  # hash over the output folder's listing
+    totals: dict = dataclasses.field(default_factory=dict)  # pages, files, pdfs: for the summary
+    warnings: list[dict] = dataclasses.field(default_factory=list)
+    files: dict[str, list] = dataclasses.field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+
+
+def read_stamp(path: Path) -> Stamp:
+    try:
+        return Stamp(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return Stamp()
+
+
+def write_stamp(path: Path, stamp: Stamp) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(dataclasses.asdict(stamp), sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _walk(folder: Path):
+    for root, dirs, files in os.walk(folder):  # symlinked folders are listed, not followed
+        dirs.sort()
+        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(root, d))]):
+            yield os.path.join(root, name)
+
+
+def input_hash(project: Path, settings: object, known: dict[str, list]) -> tuple[str, dict[str, list]]:
+    """A hash over the content and templates (each file by content), prehab's
+    code, its libraries' versions and `settings`; and the per-file hashes to
+    remember for next time."""
+    files: dict[str, list] = {}
+    digest = hashlib.sha256(repr(settings).encode())
+    sources = [p for folder in INPUT_FOLDERS for p in _walk(project / folder)] + list(_walk(PACKAGE))
+    for path in sources:
+        if path.endswith((".pyc", ".tmp")):
+            continue
+        info = os.lstat(path)
+        seen = known.get(path)
+        if seen and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
+            sha = seen[2]
+        elif stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as handle:
+                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        else:  # a symlink, FIFO or device: never read it (load reports it)
+            sha = f"special {info.st_mode} {os.readlink(path) if stat.S_ISLNK(info.st_mode) else ''}"
+        files[path] = [info.st_size, info.st_mtime_ns, sha]
+        digest.update(f"{path}\0{sha}\0".encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
+    return digest.hexdigest(), files
+
+
+def output_hash(output: Path) -> str:
+    """A hash over the output folder's listing; empty when there is none."""
+    if not output.is_dir():
+        return ""
+    digest = hashlib.sha256()
+    folders = [str(output)]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                info = entry.stat(follow_symlinks=False)
+                digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def warnings_of(records: list[dict]) -> list[Diagnostic]:
+    return [Diagnostic(r["file"], r["line"], r["message"], r["severity"], r["code"], r["column"]) for r in records]

@@ -1,0 +1,61 @@
+"""A rebuild with nothing changed does nothing: no file in the output is
+rewritten, the last build's warnings are shown again, and any real change
+(content, a template, the date, an option, a deleted output file) builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from conftest import MINIMAL, TODAY, build
+
+from generator.build import build_site
+from generator.config import BuildOptions
+
+
+def mtimes(folder):
+    return {p: p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_nothing_changed_rewrites_nothing_and_repeats_the_warnings(make_project):
+    studies = MINIMAL["content/studies.yml"] + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+    root = make_project({"content/studies.yml": studies})
+    first = build(root)
+    assert not first.unchanged and first.pages > 0
+    before = mtimes(root / "site_output")
+    again = build(root)
+    assert again.unchanged and again.pages == first.pages and again.files == first.files
+    assert mtimes(root / "site_output") == before
+    assert [d.format() for d in again.report.warnings] == [d.format() for d in first.report.warnings] != []
+    assert "Nothing changed since the last build" in again.summary()
+
+
+def test_touching_a_file_without_changing_it_is_not_a_change(make_project):
+    root = make_project()
+    build(root)
+    article = root / "content/articles/back-pain.md"
+    os.utime(article, ns=(article.stat().st_atime_ns, article.stat().st_mtime_ns + 5_000_000_000))
+    assert build(root).unchanged
+
+
+def test_every_real_change_builds(make_project):
+    root = make_project()
+    build(root)
+    article = root / "content/articles/back-pain.md"
+    article.write_text(article.read_text().replace("\n---\n", "\n---\nA new first line.\n\n", 1))
+    changed = build(root)
+    assert not changed.unchanged and changed.rendered_urls
+    assert "A new first line." in (root / "site_output/articles/back-pain/index.html").read_text()
+    assert build(root).unchanged
+
+    base = root / "templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- new footer note --></body>"))
+    assert not build(root).unchanged
+    assert "new footer note" in (root / "site_output/index.html").read_text()
+
+    assert not build(root, search=False).unchanged  # another option
+    assert not build_site(root, None, BuildOptions(pdf=False, search=False), today=TODAY + dt.timedelta(days=1)).unchanged
+
+    (root / "site_output/about/index.html").unlink()
+    assert not build(root).unchanged
+    assert (root / "site_output/about/index.html").is_file()
