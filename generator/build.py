@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -82,11 +84,12 @@ class _Clock:
 
 def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: dt.date | None = None,
                  memo: Memo | None = None, cards: CardsResult | None = None, updating=None,
-                 progress=None) -> BuildResult:
+                 progress=None, previous_output: Path | None = None) -> BuildResult:
     """Every output of the site, in memory. Raises ContentErrors (carrying
     every problem) when the content has errors. With `options.pdf` off,
     routine pages link the cards in `cards` (those of an earlier build), and
-    the routines that `updating(graph, fingerprints)` names say their card is being re-rendered."""
+    the routines that `updating(graph, fingerprints)` names say their card is being re-rendered.
+    `previous_output` is the last build's untouched output: unchanged pages are linked from it."""
     project = project.absolute()
     memo = memo if memo is not None else Memo()
     clock = _Clock()
@@ -132,7 +135,8 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
     views = routine_cards(graph, cards, updating(graph, fingerprints) if updating else frozenset())
-    pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints, images)
+    pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints, images, previous_output,
+                                   workers=options.workers or os.cpu_count() or 1)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
     feeds_key = digest(page_urls, [(a.url, fingerprints[("card", a.kind, a.slug)], html[(a.kind, a.slug, "body")])
                                    for a in graph.articles[:FEED_SIZE]], [(a.url, a.meta.updated or a.meta.date) for a in graph.articles])
@@ -178,7 +182,8 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
         last = read_stamp(stamp_path)
         settings = (options, str(today), str(output))
         inputs, files = input_hash(project, settings, last.files)
-        if last.inputs == inputs and last.output and last.output == output_hash(output):
+        untouched = bool(last.output) and last.output == output_hash(output)  # as the last build left it
+        if untouched and last.inputs == inputs:
             result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, pages=last.totals["pages"],
                                  files=last.totals["files"], pdf_cache_hits=last.totals["pdfs"])
             result.seconds = time.perf_counter() - start
@@ -186,7 +191,7 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
             return result
         memo_path = project / CACHE_FOLDER / MEMO_NAME
         memo = load_memo(memo_path)
-        result = compile_site(project, options, today, memo=memo, progress=progress)
+        result = compile_site(project, options, today, memo=memo, progress=progress, previous_output=output if untouched else None)
         if progress:
             progress(f"writing {len(result.outputs) + len(result.copies)} files")
         write_start = time.perf_counter()
@@ -198,12 +203,20 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
                 index_search(staging, project / CACHE_FOLDER)
                 timings["search index"] = time.perf_counter() - write_start - timings["write"]
 
-        result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search)
+        removing: list[threading.Thread] = []  # the replaced output is deleted while the cache is saved
+
+        def remove_old(folder: Path) -> None:
+            removing.append(threading.Thread(target=shutil.rmtree, args=(folder, True), name="prehab-remove-old"))
+            removing[-1].start()
+
+        result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search, remove_old=remove_old)
         save_memo(memo_path, memo)
         totals = {"pages": result.pages, "files": len(result.outputs) + len(result.copies),
                   "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
         write_stamp(stamp_path, Stamp(inputs, output_hash(output), totals,
                                       [d.as_record() for d in result.report.warnings], files))
+        for thread in removing:
+            thread.join()
     result.output = output
     result.files = len(result.outputs) + len(result.copies)
     result.seconds = time.perf_counter() - start

@@ -28,7 +28,7 @@ class Memo:
     """What a previous build rendered, keyed by the hash of its inputs."""
 
     markup: dict[str, dict] = field(default_factory=dict)  # node input hash -> {part: html}
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # url -> (input hash, bytes)
+    pages: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)  # url -> (input hash, bytes; None once saved)
     parsed: dict = field(default_factory=dict)  # (path, text hash) -> parsed source, for load
     validated: dict = field(default_factory=dict)  # (path, front-matter hash) -> model, for validate
     feeds: tuple[str, list] = ("", [])  # (input hash, outputs)
@@ -68,8 +68,12 @@ def load_memo(path: Path) -> Memo:
 
 
 def save_memo(path: Path, memo: Memo) -> None:
-    """Write the memo atomically and signed (without the compiled templates)."""
+    """Write the memo atomically and signed, without the compiled templates
+    and without the pages' bytes (the output folder holds those; two thirds
+    of the memo at 4,000 articles): the next build links unchanged pages
+    from the output when it is untouched, and renders them again otherwise."""
     env, memo.env = memo.env, None
+    pages, memo.pages = memo.pages, {url: (key, None) for url, (key, _) in memo.pages.items()}
     try:
         payload = pickle.dumps((__version__, memo), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +81,7 @@ def save_memo(path: Path, memo: Memo) -> None:
         tmp.write_bytes(hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)
         os.replace(tmp, path)
     finally:
-        memo.env = env
+        memo.env, memo.pages = env, pages
 
 
 def digest(*parts: object) -> str:

@@ -15,10 +15,13 @@ from .urls import Urls
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the built site, in memory, path relative to the output folder."""
+    """One file of the built site, path relative to the output folder: in
+    memory, or (an unchanged page) the same file in the previous build's
+    output, `source`, which the write stage links instead of rewriting."""
 
     path: str
-    data: bytes
+    data: bytes | None
+    source: Path | None = None
 
 
 @dataclass(frozen=True)

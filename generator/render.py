@@ -121,9 +121,12 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
 
 
 def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
-                 cards: dict[str, dict], memo: Memo, fingerprints: dict, images: dict) -> tuple[list[Output], list[str]]:
-    """All HTML pages, and the URLs of those rendered (the rest come from `memo`,
-    whose inputs were unchanged). `assets` maps theme files to their URLs;
+                 cards: dict[str, dict], memo: Memo, fingerprints: dict, images: dict,
+                 previous_output: Path | None = None, workers: int = 1) -> tuple[list[Output], list[str]]:
+    """All HTML pages, and the URLs of those rendered: the rest, whose inputs
+    were unchanged, come from `memo` (in memory) or, when the memo was read
+    from disk without page bytes, from `previous_output` (the last build's
+    output, known to be untouched). `assets` maps theme files to their URLs;
     `cards` maps a routine slug to its PDF links and its print-view card."""
     origin = _origin(graph.config.base_url)
     common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
@@ -132,26 +135,66 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
     site_wide = digest(graph.config, assets, ("pages", "about") in graph.by_key, sorted(images.items()))
     specs = page_specs(graph)
     specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
-    outputs, rendered, pages = [], [], {}
+    outputs, keys, missing = [], [], []
     for spec in specs:
         node_cards = cards.get(spec.node.slug) if spec.node is not None and spec.node.kind == "routines" else None
         key = digest(site_wide, templates.get(spec.template), spec.url, spec.title, spec.description, spec.image,
                      spec.image_alt, spec.extra, node_cards, [(d, fingerprints.get(d)) for d in spec.deps])
         previous = memo.pages.get(spec.url)
-        if previous and previous[0] == key:
-            data = previous[1]
+        path = graph.urls.output_path(spec.url)
+        if previous and previous[0] == key and previous[1] is None and previous_output and (previous_output / path).is_file():
+            outputs.append(Output(path, None, previous_output / path))
+        elif previous and previous[0] == key and previous[1] is not None:
+            outputs.append(Output(path, previous[1]))
         else:
-            try:
-                data = render_one(spec, graph, env, common, origin)
-            except jinja2.TemplateError as exc:
-                report = Report()
-                report.add([template_problem(exc, spec)])
-                raise ContentErrors(report) from None
-            rendered.append(spec.url)
-        pages[spec.url] = (key, data)
-        outputs.append(Output(graph.urls.output_path(spec.url), data))
-    memo.pages = pages
-    return outputs, rendered
+            outputs.append(None)
+            missing.append(len(keys))
+        keys.append(key)
+    _RENDER.update(specs=specs, graph=graph, env=env, common=common, origin=origin)
+    try:
+        results = _render_all(missing, workers)
+    finally:
+        _RENDER.clear()
+    problems = [problem for _, problem in results if problem is not None]
+    if problems:
+        report = Report()
+        report.add(problems[:1])
+        raise ContentErrors(report)
+    for index, (data, _) in zip(missing, results):
+        outputs[index] = Output(graph.urls.output_path(specs[index].url), data)
+    memo.pages = {spec.url: (key, out.data) for spec, key, out in zip(specs, keys, outputs)}
+    return outputs, [specs[index].url for index in missing]
+
+
+PARALLEL_FROM = 300  # pages to render before a process pool pays for itself
+_RENDER: dict = {}  # what the pages are rendered from: set before rendering, read by forked workers
+
+
+def _render_chunk(indexes: list[int]) -> list[tuple[bytes | None, Diagnostic | None]]:
+    spec_list, graph, env, common, origin = (_RENDER[k] for k in ("specs", "graph", "env", "common", "origin"))
+    results = []
+    for index in indexes:
+        try:
+            results.append((render_one(spec_list[index], graph, env, common, origin), None))
+        except jinja2.TemplateError as exc:
+            results.append((None, template_problem(exc, spec_list[index])))
+    return results
+
+
+def _render_all(indexes: list[int], workers: int) -> list[tuple[bytes | None, Diagnostic | None]]:
+    """Render the pages at `indexes`, in forked worker processes when there
+    are many (each has the graph and compiled templates by fork), merged in order."""
+    if workers < 2 or len(indexes) < PARALLEL_FROM:
+        return _render_chunk(indexes)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [indexes[i::workers * 4] for i in range(workers * 4)]  # strided: list pages and articles spread evenly
+    done: dict[int, tuple] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk, results in zip(chunks, pool.map(_render_chunk, chunks)):
+            done.update(zip(chunk, results))
+    return [done[index] for index in indexes]
 
 
 def template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Diagnostic:

@@ -5,6 +5,7 @@ Every path is checked to stay inside the staging folder."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from .model import Copy, Output
 
 MARKER = ".prehab-output"
+_SWAPS = itertools.count()  # a fresh name for each replaced folder
 
 
 class UnsafeOutput(Exception):
@@ -29,22 +31,27 @@ def check_output_folder(out: Path, project: Path) -> None:
         raise UnsafeOutput(f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); empty it or choose another --output")
 
 
-def safe_destination(root: Path, relative: str) -> Path:
+def safe_destination(root: Path, relative: str, fresh: bool = False) -> Path:
     """root/relative, refusing absolute paths, '..' and anything that would
-    land outside root once symlinks are resolved."""
+    land outside root once symlinks are resolved. In a `fresh` folder (the
+    staging folder this build made, which holds no symlink: nothing here
+    makes one) the path alone is checked, without resolving it."""
     parts = PurePosixPath(relative).parts
     if not parts or relative.startswith("/") or "\\" in relative or any(p in ("..", ".", "") for p in parts):
         raise UnsafeOutput(f"refusing to write outside the output folder: {relative!r}")
     dest = root.joinpath(*parts)
+    if fresh:
+        return dest
     real_root = root.resolve()
     if real_root not in dest.parent.resolve().parents and dest.parent.resolve() != real_root:
         raise UnsafeOutput(f"refusing to write outside the output folder: {relative!r}")
     return dest
 
 
-def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap=None) -> int:
+def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap=None, remove_old=None) -> int:
     """Write everything to a staging folder, run `before_swap(staging)` (the
-    search index), then swap it in. Returns bytes written."""
+    search index), then swap it in. The replaced folder, renamed aside, goes
+    to `remove_old(path)` (default: deleted now). Returns bytes written."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _reap_leftovers(out)
@@ -53,36 +60,59 @@ def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap
     try:
         staging.mkdir()
         for item in outputs:
-            dest = safe_destination(staging, item.path)
+            dest = safe_destination(staging, item.path, fresh=True)
             dest.parent.mkdir(parents=True, exist_ok=True)
+            if item.data is None:  # an unchanged page: the previous output's file, linked
+                _link_or_copy(item.source, dest)
+                total += dest.stat().st_size
+                continue
             dest.write_bytes(item.data)
             total += len(item.data)
         for item in copies:
-            dest = safe_destination(staging, item.path)
+            dest = safe_destination(staging, item.path, fresh=True)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(item.source, dest)
             total += dest.stat().st_size
         (staging / MARKER).write_text("This folder is made by `prehab build` and replaced by each build.\n")
         if before_swap:
             before_swap(staging)
-        _swap(staging, out)
+        old = _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if old is not None:
+        (remove_old or _remove)(old)
     return total
 
 
-def _swap(staging: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, dest: Path) -> None:
+    """Hard-link a file of the previous output (the old folder is deleted
+    after the swap, and nothing writes into an output file in place); copy
+    where links are not possible."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
+
+
+def _swap(staging: Path, out: Path) -> Path | None:
+    """Rename out aside and staging to out; returns the renamed old folder."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}-{next(_SWAPS)}"
+    if not out.exists():
+        old = None
+    else:
         out.rename(old)
     try:
         staging.rename(out)
     except BaseException:
-        if old.exists():
+        if old is not None and old.exists():
             old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 def _reap_leftovers(out: Path) -> None:

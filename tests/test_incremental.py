@@ -92,11 +92,30 @@ def test_adding_and_deleting_a_page_updates_lists_and_removes_it(site):
     assert "articles/knee-pain/index.html" not in {o.path for o in removed.outputs}
 
 
-def test_parallel_markup_gives_the_same_bytes_as_one_process(tmp_path, monkeypatch):
+def test_parallel_markup_and_pages_give_the_same_bytes_as_one_process(tmp_path, monkeypatch):
     import generator.markup
+    import generator.render
 
     root = write_project(tmp_path / "site", {})
     one = compile_site(root, BuildOptions(pdf=False, workers=1), TODAY)
     monkeypatch.setattr(generator.markup, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(generator.render, "PARALLEL_FROM", 1)
     two = compile_site(root, BuildOptions(pdf=False, workers=2), TODAY)
+    assert len(two.rendered_urls) == two.pages > 10
     assert {o.path: o.data for o in one.outputs} == {o.path: o.data for o in two.outputs}
+
+
+def test_a_template_error_in_a_worker_process_is_reported_at_its_line(tmp_path, monkeypatch):
+    import generator.render
+    from generator.diagnostics import ContentErrors
+
+    root = write_project(tmp_path / "site", {})
+    article = root / "templates/article.html"
+    lines = article.read_text().splitlines()
+    lines.insert(3, "{{ node.no_such_field }}")
+    article.write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(generator.render, "PARALLEL_FROM", 1)
+    with pytest.raises(ContentErrors) as caught:
+        compile_site(root, BuildOptions(pdf=False, workers=2), TODAY)
+    [error] = [d.format() for d in caught.value.report.errors]
+    assert error.startswith("templates/article.html:4: template error while rendering /articles/back-pain/") and "no_such_field" in error

@@ -40,3 +40,17 @@ def test_urls_carry_the_base_path_and_map_to_index_files():
     assert urls.output_path("/blog/articles/x/") == "articles/x/index.html"
     assert urls.output_path("/blog/feed.xml") == "feed.xml"
     assert urls.section("articles", 2) == "/blog/articles/page/2/"
+
+
+def test_related_ranking_is_most_shared_features_then_earliest_on_random_sites():
+    import random
+
+    from generator.resolve import _rank_related
+
+    rng = random.Random(7)
+    features = [f"tag{i}" for i in range(12)] + [f"area:{i}" for i in range(5)]
+    for size in (1, 2, 9, 60, 300):
+        keys = tuple(frozenset(rng.sample(features, rng.randint(0, 6))) for _ in range(size))
+        for i, mine in enumerate(keys):
+            shared = sorted((-len(mine & other), j) for j, other in enumerate(keys) if j != i and mine & other)
+            assert _rank_related.__wrapped__(keys, 3)[i] == tuple(j for _, j in shared[:3])
