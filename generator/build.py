@@ -32,11 +32,10 @@ from .pdf import CardsResult, render_cards, routine_cards
 from .render import make_environment, render_pages
 from .resolve import resolve_site
 from .search import index_search
-from .uptodate import STAMP_NAME, Stamp, input_hash, output_hash, read_stamp, warnings_of, write_stamp
+from .uptodate import CACHE_FOLDER, STAMP_NAME, Stamp, check, output_hash, unchanged_summary, warnings_of, write_stamp
 from .validate import validate_content
 from .write import check_output_folder, write_site
 
-CACHE_FOLDER = ".prehab-cache"
 MEMO_NAME = "memo.pickle"  # what the last build rendered, keyed on content hashes
 
 
@@ -57,6 +56,7 @@ class BuildResult:
     copies: list[Copy] = field(default_factory=list)
     cards: CardsResult | None = None
     unchanged: bool = False  # nothing changed since the last build: nothing was done
+    stamp: Stamp | None = None  # with `unchanged`: what the last build made
 
     @property
     def pages_rendered(self) -> int:
@@ -64,8 +64,7 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.unchanged:
-            return (f"Nothing changed since the last build: {self.pages} pages and {self.pdf_cache_hits} PDFs in {self.output} "
-                    f"are up to date (checked in {self.seconds:.2f} s)")
+            return unchanged_summary(self.stamp, self.output, self.seconds)
         return (f"Built {self.pages} pages, {self.pdfs_rendered + self.pdf_cache_hits} PDFs "
                 f"({self.pdfs_rendered} rendered, {self.pdf_cache_hits} from cache) into {self.output} "
                 f"in {self.seconds:.2f} s")
@@ -178,13 +177,10 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     output = (output or project / "site_output").absolute()
     check_output_folder(output, project)
     with project_lock(project, "prehab build", on_wait=progress):
-        stamp_path = project / CACHE_FOLDER / STAMP_NAME
-        last = read_stamp(stamp_path)
-        settings = (options, str(today), str(output))
-        inputs, files = input_hash(project, settings, last.files)
-        untouched = bool(last.output) and last.output == output_hash(output)  # as the last build left it
-        if untouched and last.inputs == inputs:
-            result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, pages=last.totals["pages"],
+        now = check(project, output, options, today)
+        last, untouched = now.stamp, now.untouched
+        if now.current:
+            result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, stamp=last, pages=last.totals["pages"],
                                  files=last.totals["files"], pdf_cache_hits=last.totals["pdfs"])
             result.seconds = time.perf_counter() - start
             result.timings = {"up-to-date check": result.seconds}
@@ -213,8 +209,8 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
         save_memo(memo_path, memo)
         totals = {"pages": result.pages, "files": len(result.outputs) + len(result.copies),
                   "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
-        write_stamp(stamp_path, Stamp(inputs, output_hash(output), totals,
-                                      [d.as_record() for d in result.report.warnings], files))
+        write_stamp(project / CACHE_FOLDER / STAMP_NAME, Stamp(now.inputs, output_hash(output), totals,
+                                                               [d.as_record() for d in result.report.warnings], now.files))
         for thread in removing:
             thread.join()
     result.output = output

@@ -12,8 +12,8 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .config import BuildOptions
 from .diagnostics import ContentErrors, Report
+from .options import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_IO, EXIT_INTERRUPTED = 0, 1, 2, 70, 74, 130
 
@@ -126,10 +126,12 @@ def print_report(report: Report, stream=sys.stderr) -> None:
 
 
 def _run_build(args) -> int:
+    options = BuildOptions(drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search)
+    if _up_to_date(args, options):
+        return EXIT_OK
     from .build import build_site
     from .write import UnsafeOutput
 
-    options = BuildOptions(drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search)
     try:
         result = build_site(args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr))
     except ContentErrors as exc:
@@ -145,6 +147,30 @@ def _run_build(args) -> int:
     if args.timings:
         print("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     return EXIT_OK
+
+
+def _up_to_date(args, options: BuildOptions) -> bool:
+    """The quick path, before the build machinery is even imported: when
+    nothing changed since the last build, say so (with its warnings) and stop."""
+    import datetime as dt
+    import time
+
+    from .lock import project_lock
+    from .uptodate import check, unchanged_summary, warnings_of
+
+    start = time.perf_counter()
+    project = args.project.absolute()
+    output = (args.output or project / "site_output").absolute()
+    with project_lock(project, "prehab build", on_wait=lambda msg: print(msg, file=sys.stderr)):
+        now = check(project, output, options, dt.date.today())
+    if not now.current:
+        return False
+    print_report(Report(warnings_of(now.stamp.warnings)))
+    seconds = time.perf_counter() - start
+    print(unchanged_summary(now.stamp, output, seconds))
+    if args.timings:
+        print(f"stages: up-to-date check {seconds:.2f} s")
+    return True
 
 
 def _run_serve(args) -> int:

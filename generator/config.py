@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .options import BuildOptions  # noqa: F401 (re-exported: the build options live beside the site config)
 from .diagnostics import Diagnostic
 
 CONFIG_PATH = "content/site.toml"
@@ -82,16 +82,6 @@ class SiteConfig(_Strict):
     def base_path(self) -> str:
         """The path part of base_url ('' or '/sub'), prefixed to every URL."""
         return urlsplit(self.base_url).path.rstrip("/")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    drafts: bool = False
-    future: bool = False
-    pdf: bool = True
-    search: bool = True
-    workers: int | None = None  # processes for Markdown and cards (default: every core)
-    base_url: str | None = None  # overrides site.toml (the dev server's local address)
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:

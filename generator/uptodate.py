@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 
+CACHE_FOLDER = ".prehab-cache"
 STAMP_NAME = "last-build.json"
 INPUT_FOLDERS = ("content", "templates")
 LIBRARIES = ("jinja2", "markdown", "python-frontmatter", "pydantic", "pillow", "weasyprint", "pagefind", "pagefind-bin")
@@ -37,6 +38,32 @@ class Stamp:
     totals: dict = dataclasses.field(default_factory=dict)  # pages, files, pdfs: for the summary
     warnings: list[dict] = dataclasses.field(default_factory=list)
     files: dict[str, list] = dataclasses.field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+
+
+@dataclasses.dataclass
+class Check:
+    """The last build's stamp next to the inputs and output as they are now."""
+
+    stamp: Stamp
+    inputs: str  # the inputs' hash now
+    files: dict[str, list]  # per-file hashes now, to remember
+    untouched: bool  # the output folder is as the last build left it
+
+    @property
+    def current(self) -> bool:
+        return self.untouched and self.stamp.inputs == self.inputs
+
+
+def check(project: Path, output: Path, options: object, today: object) -> Check:
+    """Compare the last build (its stamp under project/.prehab-cache) with now."""
+    stamp = read_stamp(project / CACHE_FOLDER / STAMP_NAME)
+    inputs, files = input_hash(project, (options, str(today), str(output)), stamp.files)
+    return Check(stamp, inputs, files, bool(stamp.output) and stamp.output == output_hash(output))
+
+
+def unchanged_summary(stamp: Stamp, output: Path, seconds: float) -> str:
+    return (f"Nothing changed since the last build: {stamp.totals['pages']} pages and {stamp.totals['pdfs']} PDFs "
+            f"in {output} are up to date (checked in {seconds:.2f} s)")
 
 
 def read_stamp(path: Path) -> Stamp:

@@ -59,3 +59,17 @@ def test_every_real_change_builds(make_project):
     (root / "site_output/about/index.html").unlink()
     assert not build(root).unchanged
     assert (root / "site_output/about/index.html").is_file()
+
+
+def test_the_command_says_nothing_changed_and_repeats_the_warnings(make_project):
+    from conftest import run_cli
+
+    studies = MINIMAL["content/studies.yml"] + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+    root = make_project({"content/studies.yml": studies})
+    first = run_cli("build", "--no-pdf", cwd=root)
+    assert first.returncode == 0 and "Built " in first.stdout
+    again = run_cli("build", "--no-pdf", cwd=root)
+    assert again.returncode == 0 and "Nothing changed since the last build" in again.stdout
+    assert "unused-2001-study" in again.stderr and again.stderr.count("warning:") == first.stderr.count("warning:") == 1
+    built = run_cli("build", cwd=root)  # PDF cards on: another build
+    assert built.returncode == 0 and "Built " in built.stdout
