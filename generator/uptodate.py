@@ -97,15 +97,20 @@ def input_hash(project: Path, settings: object, known: dict[str, list]) -> tuple
     for path in sources:
         if path.endswith((".pyc", ".tmp")):
             continue
-        info = os.lstat(path)
-        seen = known.get(path)
-        if seen and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
-            sha = seen[2]
-        elif stat.S_ISREG(info.st_mode):
-            with open(path, "rb") as handle:
-                sha = hashlib.file_digest(handle, "sha256").hexdigest()
-        else:  # a symlink, FIFO or device: never read it (load reports it)
-            sha = f"special {info.st_mode} {os.readlink(path) if stat.S_ISLNK(info.st_mode) else ''}"
+        try:
+            info = os.lstat(path)
+            seen = known.get(path)
+            if seen and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
+                sha = seen[2]
+            elif stat.S_ISREG(info.st_mode):
+                with open(path, "rb") as handle:
+                    sha = hashlib.file_digest(handle, "sha256").hexdigest()
+            else:  # a symlink, FIFO or device: never read it (load reports it)
+                sha = f"special {info.st_mode} {os.readlink(path) if stat.S_ISLNK(info.st_mode) else ''}"
+        except OSError as exc:  # unreadable, or gone since the listing: the build itself will say
+            files[path] = [-1, -1, f"unreadable {exc.errno}"]
+            digest.update(f"{path}\0unreadable {exc.errno}\0".encode())
+            continue
         files[path] = [info.st_size, info.st_mtime_ns, sha]
         digest.update(f"{path}\0{sha}\0".encode())
     for name in LIBRARIES:
