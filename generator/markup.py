@@ -13,6 +13,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .forking import fork_pool
 from .links import WIKI_LINK, citation_ids
 from .sanitize import clean_html
 from .dependencies import Memo, digest
@@ -188,12 +189,8 @@ def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict, images: dict
     missing = [key for key, memo_key in keyed if memo_key not in memo.markup]
     converted: dict = {}
     if workers > 1 and len(missing) >= PARALLEL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         chunks = [missing[i::workers * 4] for i in range(workers * 4)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_start_worker, initargs=(graph, images)) as pool:
+        with fork_pool(workers, initializer=_start_worker, initargs=(graph, images)) as pool:
             for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks)):
                 converted.update(zip(chunk, results))
     else:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .dependencies import Memo, digest, list_deps, node_deps, template_hashes
 from .diagnostics import ContentErrors, Diagnostic, Report
+from .forking import fork_pool
 from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
 
@@ -186,12 +187,9 @@ def _render_all(indexes: list[int], workers: int) -> list[tuple[bytes | None, Di
     are many (each has the graph and compiled templates by fork), merged in order."""
     if workers < 2 or len(indexes) < PARALLEL_FROM:
         return _render_chunk(indexes)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     chunks = [indexes[i::workers * 4] for i in range(workers * 4)]  # strided: list pages and articles spread evenly
     done: dict[int, tuple] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with fork_pool(workers) as pool:
         for chunk, results in zip(chunks, pool.map(_render_chunk, chunks)):
             done.update(zip(chunk, results))
     return [done[index] for index in indexes]

@@ -9,7 +9,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "generator"
 # Each stage may import only from stages at its own level or before it.
-ORDER = ["error_codes", "diagnostics", "options", "urls", "sanitize", "config", "schema", "load", "validate", "links", "model",
+ORDER = ["error_codes", "diagnostics", "options", "forking", "urls", "sanitize", "config", "schema", "load", "validate", "links", "model",
          "resolve", "dependencies", "cache", "images", "markup", "structured_data", "render", "feeds", "assets",
          "pdf", "builder_data", "write", "search", "lock", "uptodate", "build"]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..forking import fork_pool
 from ..cache import Cache, content_key
 from ..diagnostics import Diagnostic
 from ..model import Output, SiteGraph
@@ -65,6 +66,8 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache
         else:
             misses.append((slug, size, key, job))
     if misses:
+        import weasyprint  # noqa: F401  loaded once, here; every forked worker inherits it warm (the memory cap then counts rendering, not importing)
+
         count = workers or min(len(misses), os.cpu_count() or 1)
         if progress:
             progress(f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)")
@@ -127,32 +130,48 @@ def routine_cards(graph: SiteGraph, cards: CardsResult, updating: frozenset[str]
 def _booklets(graph, env, result: CardsResult, stylesheet: Path, base_url: str, allowed, cache: Cache) -> list[Output]:
     """Every card in one PDF per size, after a cover listing them: the cards'
     own pages are reused, not rendered again."""
-    from pypdf import PdfReader, PdfWriter
-
     pages_by_url = {o.path: o.data for o in result.outputs}
-    outputs = []
+    booklets, misses = [], []
     for size in graph.config.pdf.page_sizes:
         cover_html = env.get_template("booklet_cover.html").render(
             site=graph.config, routines=graph.routines, page_size=size, stylesheet=stylesheet.as_uri())
-        card_paths = [graph.urls.output_path(link.url) for slug in (r.slug for r in graph.routines)
-                      for link in result.links.get(slug, []) if link.size == size]
-        key = content_key("booklet", cover_html, stylesheet.read_bytes(), *(pages_by_url[p] for p in card_paths))
+        cards = [pages_by_url[graph.urls.output_path(link.url)] for slug in (r.slug for r in graph.routines)
+                 for link in result.links.get(slug, []) if link.size == size]
+        key = content_key("booklet", cover_html, stylesheet.read_bytes(), *cards)
+        path = graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf"))
         hit = cache.get(key)
-        if hit:
-            data = hit[0]
-        else:
-            cover, _ = render_single(cover_html, base_url, allowed)
-            writer = PdfWriter()
-            for part in [cover] + [pages_by_url[p] for p in card_paths]:
-                writer.append(PdfReader(io.BytesIO(part)))
-            writer.add_metadata({"/Title": f"{graph.config.title}: every routine card ({size})", "/Author": graph.config.title})
-            writer._root_object[_name("/Lang")] = _text(graph.config.language)
-            buffer = io.BytesIO()
-            writer.write(buffer)
-            data = buffer.getvalue()
+        booklets.append((path, key, hit[0] if hit else None))
+        if not hit:
+            misses.append((cover_html, cards, f"{graph.config.title}: every routine card ({size})", graph.config.title,
+                           graph.config.language, base_url, allowed))
+    if len(misses) > 1:  # one size per core: the cover's layout and the merge take seconds at 100 routines
+        with fork_pool(len(misses)) as pool:
+            made = list(pool.map(_assemble, misses))
+    else:
+        made = [_assemble(job) for job in misses]
+    outputs = []
+    for path, key, data in booklets:
+        if data is None:
+            data = made.pop(0)
             cache.put(key, data, {})
-        outputs.append(Output(graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf")), data))
+        outputs.append(Output(path, data))
     return outputs
+
+
+def _assemble(job) -> bytes:
+    """The cover, rendered, then the cards' own pages, merged into one PDF."""
+    from pypdf import PdfReader, PdfWriter
+
+    cover_html, cards, title, author, language, base_url, allowed = job
+    cover, _ = render_single(cover_html, base_url, allowed)
+    writer = PdfWriter()
+    for part in [cover] + cards:
+        writer.append(PdfReader(io.BytesIO(part)))
+    writer.add_metadata({"/Title": title, "/Author": author})
+    writer._root_object[_name("/Lang")] = _text(language)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _name(text):
