@@ -207,13 +207,12 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
 
         result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search, remove_old=remove_old)
         save_memo(memo_path, memo)
-        totals = {"pages": result.pages, "files": len(result.outputs) + len(result.copies),
-                  "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
+        result.files = len(result.outputs) + len(result.copies)
+        totals = {"pages": result.pages, "files": result.files, "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
         write_stamp(project / CACHE_FOLDER / STAMP_NAME, Stamp(now.inputs, output_hash(output), totals,
                                                                [d.as_record() for d in result.report.warnings], now.files))
         for thread in removing:
             thread.join()
     result.output = output
-    result.files = len(result.outputs) + len(result.copies)
     result.seconds = time.perf_counter() - start
     return result

@@ -13,7 +13,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .forking import fork_pool
+from .forking import map_in_workers
 from .links import WIKI_LINK, citation_ids
 from .sanitize import clean_html
 from .dependencies import Memo, digest
@@ -187,12 +187,8 @@ def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict, images: dict
         key = (node.kind, node.slug)
         keyed.append((key, digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to], image_state)))
     missing = [key for key, memo_key in keyed if memo_key not in memo.markup]
-    converted: dict = {}
     if workers > 1 and len(missing) >= PARALLEL_FROM:
-        chunks = [missing[i::workers * 4] for i in range(workers * 4)]
-        with fork_pool(workers, initializer=_start_worker, initargs=(graph, images)) as pool:
-            for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks)):
-                converted.update(zip(chunk, results))
+        converted = dict(zip(missing, map_in_workers(_convert_chunk, missing, workers, _start_worker, (graph, images))))
     else:
         converter = Markup(graph, images)
         converted = {key: _convert(converter, graph.by_key[key], graph) for key in missing}

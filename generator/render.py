@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .dependencies import Memo, digest, list_deps, node_deps, template_hashes
 from .diagnostics import ContentErrors, Diagnostic, Report
-from .forking import fork_pool
+from .forking import map_in_workers
 from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
 
@@ -136,7 +136,7 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
     site_wide = digest(graph.config, assets, ("pages", "about") in graph.by_key, sorted(images.items()))
     specs = page_specs(graph)
     specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
-    outputs, keys, missing = [], [], []
+    outputs, keys, paths, missing = [], [], [], []
     for spec in specs:
         node_cards = cards.get(spec.node.slug) if spec.node is not None and spec.node.kind == "routines" else None
         key = digest(site_wide, templates.get(spec.template), spec.url, spec.title, spec.description, spec.image,
@@ -151,6 +151,7 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
             outputs.append(None)
             missing.append(len(keys))
         keys.append(key)
+        paths.append(path)
     _RENDER.update(specs=specs, graph=graph, env=env, common=common, origin=origin)
     try:
         results = _render_all(missing, workers)
@@ -162,7 +163,7 @@ def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environme
         report.add(problems[:1])
         raise ContentErrors(report)
     for index, (data, _) in zip(missing, results):
-        outputs[index] = Output(graph.urls.output_path(specs[index].url), data)
+        outputs[index] = Output(paths[index], data)
     memo.pages = {spec.url: (key, out.data) for spec, key, out in zip(specs, keys, outputs)}
     return outputs, [specs[index].url for index in missing]
 
@@ -187,12 +188,7 @@ def _render_all(indexes: list[int], workers: int) -> list[tuple[bytes | None, Di
     are many (each has the graph and compiled templates by fork), merged in order."""
     if workers < 2 or len(indexes) < PARALLEL_FROM:
         return _render_chunk(indexes)
-    chunks = [indexes[i::workers * 4] for i in range(workers * 4)]  # strided: list pages and articles spread evenly
-    done: dict[int, tuple] = {}
-    with fork_pool(workers) as pool:
-        for chunk, results in zip(chunks, pool.map(_render_chunk, chunks)):
-            done.update(zip(chunk, results))
-    return [done[index] for index in indexes]
+    return map_in_workers(_render_chunk, indexes, workers)
 
 
 def template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Diagnostic:

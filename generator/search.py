@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .write import link_or_copy
+
 UI_FILES = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-modular-ui.css", "pagefind-modular-ui.js",
             "pagefind-ui.css", "pagefind-ui.js", "pagefind-highlight.js")
 KEEP = 3  # cached indexes kept
@@ -37,17 +39,6 @@ def html_key(folder: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _link(source, destination) -> None:
-    """Hard-link a cached index file into the output (thousands of files:
-    copying them costs seconds at 4,000 pages); copy where links are not
-    possible. Nothing writes into an output file in place, so the cache
-    cannot be changed through the link."""
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copyfile(source, destination)
-
-
 def index_search(folder: Path, cache_root: Path | None = None, low_priority: bool = False) -> bool:
     """Write folder/pagefind; returns True when Pagefind ran (False: from cache).
     `low_priority` runs Pagefind niced (the dev server's background refresh)."""
@@ -55,7 +46,7 @@ def index_search(folder: Path, cache_root: Path | None = None, low_priority: boo
     cached = cache_root / "search" / html_key(folder) if cache_root else None
     if cached is not None and cached.is_dir():
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cached, target, copy_function=_link)
+        shutil.copytree(cached, target, copy_function=link_or_copy)  # thousands of files: a copy costs seconds at 4,000 pages
         os.utime(cached)  # most recently used
         return False
     result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", "pagefind"],

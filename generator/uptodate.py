@@ -107,11 +107,10 @@ def input_hash(project: Path, settings: object, known: dict[str, list]) -> tuple
                     sha = hashlib.file_digest(handle, "sha256").hexdigest()
             else:  # a symlink, FIFO or device: never read it (load reports it)
                 sha = f"special {info.st_mode} {os.readlink(path) if stat.S_ISLNK(info.st_mode) else ''}"
+            files[path] = [info.st_size, info.st_mtime_ns, sha]
         except OSError as exc:  # unreadable, or gone since the listing: the build itself will say
-            files[path] = [-1, -1, f"unreadable {exc.errno}"]
-            digest.update(f"{path}\0unreadable {exc.errno}\0".encode())
-            continue
-        files[path] = [info.st_size, info.st_mtime_ns, sha]
+            sha = f"unreadable {exc.errno}"
+            files[path] = [-1, -1, sha]
         digest.update(f"{path}\0{sha}\0".encode())
     for name in LIBRARIES:
         try:

@@ -63,7 +63,7 @@ def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap
             dest = safe_destination(staging, item.path, fresh=True)
             dest.parent.mkdir(parents=True, exist_ok=True)
             if item.data is None:  # an unchanged page: the previous output's file, linked
-                _link_or_copy(item.source, dest)
+                link_or_copy(item.source, dest)
                 total += dest.stat().st_size
                 continue
             dest.write_bytes(item.data)
@@ -89,10 +89,11 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _link_or_copy(source: Path, dest: Path) -> None:
-    """Hard-link a file of the previous output (the old folder is deleted
-    after the swap, and nothing writes into an output file in place); copy
-    where links are not possible."""
+def link_or_copy(source: Path, dest: Path) -> None:
+    """Hard-link a file that must not change (a page of the previous output,
+    a cached search index file); copy where links are not possible. Nothing
+    writes into an output file in place (every write is a new file renamed
+    over the old), so the source cannot be changed through the link."""
     try:
         os.link(source, dest)
     except OSError:
