@@ -6,6 +6,7 @@ or the new one, never half of one; a crash leaves at most a `.tmp` file."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -27,5 +28,8 @@ def write_atomic(path: Path, data: bytes, fill=None) -> None:
             fill(tmp)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp.is_dir() and not tmp.is_symlink():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
         raise
