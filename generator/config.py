@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .options import BuildOptions  # noqa: F401 (re-exported: the build options live beside the site config)
 from .diagnostics import Diagnostic
+from .urls import is_slug
 
 CONFIG_PATH = "content/site.toml"
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class _Strict(BaseModel):
@@ -74,7 +74,7 @@ class SiteConfig(_Strict):
     @classmethod
     def _area_slugs(cls, value: dict[str, str]) -> dict[str, str]:
         for slug in value:
-            if not re.match(SLUG_PATTERN, slug):
+            if not is_slug(slug):
                 raise ValueError(f"body area '{slug}' is not a slug (lowercase letters, digits, hyphens)")
         return value
 
@@ -82,6 +82,13 @@ class SiteConfig(_Strict):
     def base_path(self) -> str:
         """The path part of base_url ('' or '/sub'), prefixed to every URL."""
         return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
+    def origin(self) -> str:
+        """The scheme and host of base_url ('https://example.org'), without a
+        path or trailing slash: origin + a site-absolute URL is a full address."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:

@@ -6,13 +6,13 @@ links are warnings (the web changes under us; the build must not fail)."""
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .atomic import write_atomic
 from .diagnostics import WARNING, Diagnostic
 
 CACHE_NAME = "external-links.json"
@@ -53,10 +53,7 @@ def check_external(urls: dict[str, list[tuple[str, int | None]]], cache_root: Pa
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for url, (status, problem) in zip(todo, pool.map(lambda u: probe(u, timeout), todo)):
             cache[url] = {"status": status, "problem": problem, "checked": now}
-    cache_root.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(cache, indent=1, sort_keys=True))
-    os.replace(tmp, cache_file)
+    write_atomic(cache_file, json.dumps(cache, indent=1, sort_keys=True).encode())
     problems = []
     for url, places in sorted(urls.items()):
         problem = cache[url]["problem"]

@@ -19,7 +19,7 @@ def _stamp(day: dt.date) -> str:
 
 
 def render_feeds(graph: SiteGraph, page_urls: list[str], html: dict[tuple, str]) -> list[Output]:
-    origin = graph.config.base_url[: len(graph.config.base_url) - len(graph.config.base_path)]
+    origin = graph.config.origin
     return [
         Output("feed.xml", _atom(graph, origin, html)),
         Output("sitemap.xml", _sitemap(graph, origin, page_urls)),

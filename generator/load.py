@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostic
+from .urls import is_slug, slugify
 
 KINDS = ("articles", "exercises", "routines", "authors", "pages")
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FENCE = "---"
 IGNORED_PREFIXES = (".", "#", "~")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
@@ -101,7 +100,7 @@ def load_content(root: Path, parsed: dict | None = None, limits: Limits = Limits
                 continue
             rel = f"content/{kind}/{file.name}"
             slug = file.name[: -len(".md")]
-            if not SLUG_RE.match(slug):
+            if not is_slug(slug):
                 diagnostics.append(Diagnostic(rel, 1, f"bad file name '{file.name}': a slug may only hold lowercase letters, digits and single hyphens (e.g. '{suggest_slug(slug)}.md'); rename the file", code="bad-slug"))
                 continue
             raw, problem = read_text(file, root, limits.markdown_bytes)
@@ -320,8 +319,5 @@ def _map_lines(node, loc: tuple, offset: int, out: LineMap) -> None:
 
 
 def suggest_slug(text: str) -> str:
-    """A valid slug made from any text: 'Knee Pain!' -> 'knee-pain'."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "untitled"
+    """A valid slug made from any text: 'Knee Pain!' -> 'knee-pain', '!!' -> 'untitled'."""
+    return slugify(text) or "untitled"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import frontmatter
 
-from .load import SLUG_RE
-from .urls import slugify
+from .urls import is_slug, slugify
 
 KINDS = {"article": "articles", "exercise": "exercises", "routine": "routines", "author": "authors", "page": "pages"}
 
@@ -127,7 +126,7 @@ def create(project: Path, kind: str, title: str, today: dt.date | None = None) -
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
     slug = slugify(title)
-    if not SLUG_RE.match(slug):
+    if not is_slug(slug):
         raise ScaffoldError(f"cannot make a file name from '{title}': use a title with letters or digits")
     path = project / "content" / KINDS[kind] / f"{slug}.md"
     if path.exists():

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .schema import MODELS, Dose, FeaturedExercise, Hero, Image, RoutineStep, Study
+from .urls import SLUG_PATTERN
 
 BEGIN = "<!-- BEGIN GENERATED FRONT-MATTER REFERENCE (prehab schema --docs) -->"
 END = "<!-- END GENERATED FRONT-MATTER REFERENCE -->"
@@ -30,7 +31,7 @@ def schemas() -> dict[str, dict]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "prehab study registry (content/studies.yml)",
         "type": "object",
-        "propertyNames": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "propertyNames": {"pattern": SLUG_PATTERN},
         "additionalProperties": study,
         **({"$defs": defs} if defs else {}),
     }

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .atomic import write_atomic
 from .write import link_or_copy
 
 UI_FILES = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-modular-ui.css", "pagefind-modular-ui.js",
@@ -56,9 +57,7 @@ def index_search(folder: Path, cache_root: Path | None = None, low_priority: boo
     for extra in UI_FILES:
         (target / extra).unlink(missing_ok=True)  # prehab ships its own search page
     if cached is not None:
-        tmp = cached.with_name(cached.name + f".{os.getpid()}.tmp")
-        shutil.copytree(target, tmp)
-        os.replace(tmp, cached)
+        write_atomic(cached, b"", fill=lambda tmp: shutil.copytree(target, tmp))
         for old in sorted(cached.parent.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP]:
             shutil.rmtree(old, ignore_errors=True)
     return True

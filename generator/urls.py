@@ -17,10 +17,24 @@ _LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "o
                           "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
 
 
+# The one slug rule: lowercase ASCII letters and digits in runs joined by
+# single hyphens. File names, study ids, body areas and the JSON Schemas all
+# use this pattern; slugify() only ever produces text that matches it (or '').
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_RE = re.compile(SLUG_PATTERN)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def is_slug(text: str) -> bool:
+    """True when `text` is a valid slug: 'goblet-squat' yes, 'Goblet_Squat' no."""
+    return bool(SLUG_RE.match(text))
+
+
 def slugify(text: str) -> str:
-    """'Low back pain' -> 'low-back-pain', 'Ødegaard' -> 'odegaard' ([a-z0-9-]+ only)."""
+    """'Low back pain' -> 'low-back-pain', 'Ødegaard' -> 'odegaard' ([a-z0-9-]+ only;
+    '' when the text holds no letter or digit)."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_LETTERS)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
 @dataclass(frozen=True)

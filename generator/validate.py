@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, did_you_mean
 from .load import LineMap, LoadedContent, nearest_line
 from .schema import MODELS, SLUG_HINT, Study
+from .urls import is_slug
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tu
     registry = loaded.studies
     for study_id, fields in registry.data.items():
         line = registry.lines.get((study_id,), 1)
-        if not isinstance(study_id, str) or not _is_slug(study_id):
+        if not isinstance(study_id, str) or not is_slug(study_id):
             diagnostics.append(Diagnostic(registry.path, line, f"study id '{study_id}' is not a slug: {SLUG_HINT}", code="bad-slug"))
             continue
         if not isinstance(fields, dict):
@@ -91,12 +92,6 @@ def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tu
         del validated[stale]
     failed |= set(loaded.rejected)
     return ValidContent(tuple(documents), tuple(studies), registry.path, loaded.images, frozenset(failed)), diagnostics
-
-
-def _is_slug(text: str) -> bool:
-    from .load import SLUG_RE
-
-    return bool(SLUG_RE.match(text))
 
 
 def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = ""):
