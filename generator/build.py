@@ -1,10 +1,12 @@
 """The build, in order: `compile_site()` is the whole pipeline, top to
-bottom, in memory; `build_site()` adds the write.
+bottom, in memory; `build_site()` adds the write, and is the one entry point
+of `prehab build` and of every rebuild of `prehab serve`.
 
 config -> load -> validate -> resolve -> [gate] -> markup -> PDF cards ->
 pages, feeds, assets -> [gate] -> write. No events, no signals: each stage
 takes the previous stage's frozen values and returns its own plus
-diagnostics. A `Memo` from an earlier build lets unchanged pages be reused."""
+diagnostics. A stage may take one optional reuse value (generator/incremental,
+beside the pipeline); it gives the same result with it or without it."""
 
 from __future__ import annotations
 
@@ -20,23 +22,36 @@ from pathlib import Path
 from .assets import content_images, theme_assets
 from .builder_data import builder_data
 from .config import BuildOptions, LimitSettings, load_config
-from .dependencies import Memo, digest, load_memo, node_fingerprints, save_memo
 from .diagnostics import ContentErrors, Diagnostic, Report
-from .feeds import FEED_SIZE, render_feeds
+from .feeds import render_feeds
 from .images import process_images
+from .incremental.cache import Cache
+from .incremental.memo import Reuse, load_memo, save_memo
+from .incremental.uptodate import CACHE_FOLDER, STAMP_NAME, Stamp, check, output_hash, unchanged_summary, warnings_of, write_stamp
 from .load import Limits, load_content
 from .lock import project_lock
 from .markup import render_markup
 from .model import Copy, Output, SiteGraph
-from .pdf import CardsResult, render_cards, routine_cards
-from .render import make_environment, render_pages
+from .pdf import CardsResult, render_cards, routine_cards, stale_cards
+from .render import make_environment, read_templates, render_pages
 from .resolve import resolve_site
 from .search import index_search
-from .uptodate import CACHE_FOLDER, STAMP_NAME, Stamp, check, output_hash, unchanged_summary, warnings_of, write_stamp
 from .validate import validate_content
-from .write import check_output_folder, write_site
+from .view import Sources
+from .write import check_output_folder, sync_folder, write_site
 
-MEMO_NAME = "memo.pickle"  # what the last build rendered, keyed on content hashes
+MEMO_NAME = "memo.pickle"  # what the last build made, and from what
+
+
+@dataclass
+class Session:
+    """What the builds of one long-running process (the dev server) keep
+    between them: the memo in memory, the cards of the last build with
+    cards, and what was written into the output folder."""
+
+    reuse: Reuse
+    cards: CardsResult | None = None
+    written: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -55,6 +70,7 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     cards: CardsResult | None = None
+    updating: frozenset[str] = frozenset()  # routines whose cards are being re-rendered (dev server)
     unchanged: bool = False  # nothing changed since the last build: nothing was done
     stamp: Stamp | None = None  # with `unchanged`: what the last build made
 
@@ -82,66 +98,64 @@ class _Clock:
 
 
 def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: dt.date | None = None,
-                 memo: Memo | None = None, cards: CardsResult | None = None, updating=None,
-                 progress=None, previous_output: Path | None = None) -> BuildResult:
+                 reuse: Reuse | None = None, progress=None, cards: CardsResult | None = None) -> BuildResult:
     """Every output of the site, in memory. Raises ContentErrors (carrying
-    every problem) when the content has errors. With `options.pdf` off,
-    routine pages link the cards in `cards` (those of an earlier build), and
-    the routines that `updating(graph, fingerprints)` names say their card is being re-rendered.
-    `previous_output` is the last build's untouched output: unchanged pages are linked from it."""
+    every problem) when the content has errors. With `options.pdf` off and
+    the `cards` of an earlier build (the dev server), routine pages link
+    those cards and say which are being re-rendered. `reuse` only saves work."""
     project = project.absolute()
-    memo = memo if memo is not None else Memo()
     clock = _Clock()
     report = Report()
     result = BuildResult(report)
+    def cache(namespace: str) -> Cache:  # without reuse, a cache that never finds anything
+        return Cache(reuse.cache_root if reuse else None, namespace)
 
     config, problems = load_config(project)
     report.add(problems)
     if options.base_url and config is not None:
         config = config.model_copy(update={"base_url": options.base_url.rstrip("/")})
     limits = config.limits if config is not None else LimitSettings()
-    loaded, problems = load_content(project, memo.parsed, Limits(limits.markdown_kb * 1024, limits.front_matter_kb * 1024,
-                                                                limits.image_kb * 1024))
+    loaded, problems = load_content(project, reuse.parsed if reuse else None,
+                                    Limits(limits.markdown_kb * 1024, limits.front_matter_kb * 1024, limits.image_kb * 1024))
     report.add(problems)
     clock.lap("load")
-    content, problems = validate_content(loaded, memo.validated)
+    content, problems = validate_content(loaded, reuse.validated if reuse else None)
     report.add(problems)
     clock.lap("validate")
     if config is None:
         raise ContentErrors(report)
     graph, problems = resolve_site(content, config, options, today or dt.date.today())
     report.add(problems)
+    templates, problems = read_templates(project / "templates")
+    report.add(problems)
     clock.lap("resolve")
     if report.has_errors():
         raise ContentErrors(report)
 
-    images, image_outputs, problems = process_images(graph, project / "content", project / CACHE_FOLDER)
+    images, image_outputs, problems = process_images(graph, project / "content", cache("images"))
     report.add(problems)
     clock.lap("images")
     if report.has_errors():
         raise ContentErrors(report)
-    fingerprints = node_fingerprints(graph)
-    html, _ = render_markup(graph, memo, fingerprints, images, workers=options.workers or os.cpu_count() or 1)
+    workers = options.workers or os.cpu_count() or 1
+    html = render_markup(graph, images, reuse, workers=workers)
     clock.lap("markup")
-    env = memo.env or make_environment(project / "templates")
-    memo.env = env
+    env = make_environment(project / "templates", templates)
+    updating = frozenset()
     if options.pdf:
-        cards = render_cards(graph, env, project, project / CACHE_FOLDER, progress)
+        cards = render_cards(graph, env, templates, project, cache("cards"), progress)
         report.add(cards.problems)
         clock.lap("pdf")
         if report.has_errors():
             raise ContentErrors(report)
+    elif cards is not None and reuse is not None:
+        updating = stale_cards(graph, templates, project, cache("cards"), cards)
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    views = routine_cards(graph, cards, updating(graph, fingerprints) if updating else frozenset())
-    pages, rendered = render_pages(graph, html, env, assets, views, memo, fingerprints, images, previous_output,
-                                   workers=options.workers or os.cpu_count() or 1)
+    sources = Sources(graph, html, images, routine_cards(graph, cards, updating), templates)
+    pages, rendered = render_pages(graph, sources, env, assets, reuse, workers=workers)
     page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
-    feeds_key = digest(page_urls, [(a.url, fingerprints[("card", a.kind, a.slug)], html[(a.kind, a.slug, "body")])
-                                   for a in graph.articles[:FEED_SIZE]], [(a.url, a.meta.updated or a.meta.date) for a in graph.articles])
-    if memo.feeds[0] != feeds_key:
-        memo.feeds = (feeds_key, render_feeds(graph, page_urls, html))
-    result.outputs = pages + memo.feeds[1] + [builder_data(graph)] + asset_outputs + image_outputs + cards.outputs
+    result.outputs = pages + render_feeds(graph, page_urls, html) + [builder_data(graph)] + asset_outputs + image_outputs + cards.outputs
     result.copies = content_images(project / "content", graph.images)
     report.add(output_collisions(result.outputs, result.copies))
     if report.has_errors():
@@ -150,7 +164,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
 
     result.pages, result.rendered_urls = len(pages), rendered
     result.pdfs_rendered, result.pdf_cache_hits = cards.rendered, cards.cache_hits
-    result.graph, result.cards = graph, cards
+    result.graph, result.cards, result.updating = graph, cards, updating
     result.timings = clock.timings
     result.seconds = time.perf_counter() - clock.start
     return result
@@ -168,51 +182,73 @@ def output_collisions(outputs: list[Output], copies: list[Copy]) -> list[Diagnos
 
 
 def build_site(project: Path, output: Path | None = None, options: BuildOptions = BuildOptions(),
-               today: dt.date | None = None, progress=None) -> BuildResult:
+               today: dt.date | None = None, progress=None, session: Session | None = None) -> BuildResult:
     """Build the site of `project` into `output` (default project/site_output).
-    The previous output is replaced only when the whole build succeeded."""
+    The previous output is replaced only when the whole build succeeded.
+    Without a `session`, the memo comes from and goes back to the project's
+    cache and the output folder is swapped whole; with one (the dev server),
+    the memo stays in memory and changed files are replaced in place."""
     start = time.perf_counter()
     project = project.absolute()
     today = today or dt.date.today()
     output = (output or project / "site_output").absolute()
     check_output_folder(output, project)
-    with project_lock(project, "prehab build", on_wait=progress):
-        now = check(project, output, options, today)
-        last, untouched = now.stamp, now.untouched
-        if now.current:
-            result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, stamp=last, pages=last.totals["pages"],
-                                 files=last.totals["files"], pdf_cache_hits=last.totals["pdfs"])
-            result.seconds = time.perf_counter() - start
-            result.timings = {"up-to-date check": result.seconds}
-            return result
-        memo_path = project / CACHE_FOLDER / MEMO_NAME
-        memo = load_memo(memo_path)
-        result = compile_site(project, options, today, memo=memo, progress=progress, previous_output=output if untouched else None)
-        if progress:
-            progress(f"writing {len(result.outputs) + len(result.copies)} files")
-        write_start = time.perf_counter()
-        timings = result.timings
-
-        def search(staging: Path) -> None:
-            timings["write"] = time.perf_counter() - write_start
-            if options.search:
-                index_search(staging, project / CACHE_FOLDER)
-                timings["search index"] = time.perf_counter() - write_start - timings["write"]
-
-        removing: list[threading.Thread] = []  # the replaced output is deleted while the cache is saved
-
-        def remove_old(folder: Path) -> None:
-            removing.append(threading.Thread(target=shutil.rmtree, args=(folder, True), name="prehab-remove-old"))
-            removing[-1].start()
-
-        result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search, remove_old=remove_old)
-        save_memo(memo_path, memo)
-        result.files = len(result.outputs) + len(result.copies)
-        totals = {"pages": result.pages, "files": result.files, "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
-        write_stamp(project / CACHE_FOLDER / STAMP_NAME, Stamp(now.inputs, output_hash(output), totals,
-                                                               [d.as_record() for d in result.report.warnings], now.files))
-        for thread in removing:
-            thread.join()
+    with project_lock(project, "prehab serve" if session else "prehab build", on_wait=progress):
+        if session is not None:
+            result = _build_in_place(project, output, options, today, progress, session)
+        else:
+            result = _build_and_swap(project, output, options, today, progress)
     result.output = output
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def _build_in_place(project: Path, output: Path, options: BuildOptions, today: dt.date, progress, session: Session) -> BuildResult:
+    session.reuse.start()
+    result = compile_site(project, options, today, session.reuse, progress, cards=session.cards)
+    result.files, session.written = sync_folder(output, result.outputs, result.copies, session.written)
+    session.reuse.finish()
+    if options.pdf:
+        session.cards = result.cards
+    return result
+
+
+def _build_and_swap(project: Path, output: Path, options: BuildOptions, today: dt.date, progress) -> BuildResult:
+    start = time.perf_counter()
+    now = check(project, output, options, today)
+    last = now.stamp
+    if now.current:
+        result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, stamp=last, pages=last.totals["pages"],
+                             files=last.totals["files"], pdf_cache_hits=last.totals["pdfs"])
+        result.timings = {"up-to-date check": time.perf_counter() - start}
+        return result
+    memo_path = project / CACHE_FOLDER / MEMO_NAME
+    reuse = Reuse(load_memo(memo_path), output if now.untouched else None, project / CACHE_FOLDER)
+    result = compile_site(project, options, today, reuse, progress)
+    if progress:
+        progress(f"writing {len(result.outputs) + len(result.copies)} files")
+    write_start = time.perf_counter()
+    timings = result.timings
+
+    def search(staging: Path) -> None:
+        timings["write"] = time.perf_counter() - write_start
+        if options.search:
+            index_search(staging, project / CACHE_FOLDER)
+            timings["search index"] = time.perf_counter() - write_start - timings["write"]
+
+    removing: list[threading.Thread] = []  # the replaced output is deleted while the memo is saved
+
+    def remove_old(folder: Path) -> None:
+        removing.append(threading.Thread(target=shutil.rmtree, args=(folder, True), name="prehab-remove-old"))
+        removing[-1].start()
+
+    result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search, remove_old=remove_old)
+    reuse.finish()
+    save_memo(memo_path, reuse.memo)
+    result.files = len(result.outputs) + len(result.copies)
+    totals = {"pages": result.pages, "files": result.files, "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
+    write_stamp(project / CACHE_FOLDER / STAMP_NAME, Stamp(now.inputs, output_hash(output), totals,
+                                                           [d.as_record() for d in result.report.warnings], now.files))
+    for thread in removing:
+        thread.join()
     return result

@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import compile_site
+from .incremental.memo import Reuse
+from .incremental.uptodate import CACHE_FOLDER
 from .config import BuildOptions
 from .diagnostics import ERROR, WARNING, ContentErrors, Diagnostic, Report
 from .model import Node, SiteGraph
@@ -43,7 +45,8 @@ def check_site(project: Path, options: BuildOptions = BuildOptions(), external: 
                progress=None) -> Report:
     """All problems of the site, as one report. Writes nothing but caches."""
     try:
-        result = compile_site(project, options, progress=progress)
+        cards_and_images = Reuse(cache_root=cache_root or project / CACHE_FOLDER)  # a check renders no card twice
+        result = compile_site(project, options, reuse=cards_and_images, progress=progress)
     except ContentErrors as exc:
         return exc.report
     report = result.report

@@ -156,7 +156,7 @@ def _up_to_date(args, options: BuildOptions) -> bool:
     import time
 
     from .lock import project_lock
-    from .uptodate import check, unchanged_summary, warnings_of
+    from .incremental.uptodate import check, unchanged_summary, warnings_of
 
     start = time.perf_counter()
     project = args.project.absolute()

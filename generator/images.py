@@ -12,7 +12,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache, content_key
 from .diagnostics import Diagnostic
 from .model import Output, SiteGraph
 
@@ -71,10 +70,11 @@ def _resize(data: bytes, fmt: str, width: int | None) -> bytes:
         return out.getvalue()
 
 
-def process_images(graph: SiteGraph, content: Path, cache_root: Path | None) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
+def process_images(graph: SiteGraph, content: Path, cache=None) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
+    """Sizes of every image and resized variants of photos. `cache` (the
+    reuse value, an incremental.Cache) keeps resized files between builds."""
     from PIL import Image, UnidentifiedImageError
 
-    cache = Cache(cache_root, "images")
     infos: dict[str, ImageInfo] = {}
     outputs: list[Output] = []
     problems: list[Diagnostic] = []
@@ -110,10 +110,10 @@ def process_images(graph: SiteGraph, content: Path, cache_root: Path | None) -> 
         plan = [(w, "WEBP") for w in smaller] + ([] if fmt == "WEBP" else [(width, "WEBP")] + [(w, fmt) for w in smaller])
         webp, same = [], []
         for target, out_fmt in plan:
-            key = content_key("image", digest, out_fmt, str(target))
-            hit = cache.get(key)
+            key = cache.key("image", digest, out_fmt, str(target)) if cache else ""
+            hit = cache.get(key) if cache else None
             encoded = hit[0] if hit else _resize(data, out_fmt, target)
-            if not hit:
+            if cache and not hit:
                 cache.put(key, encoded, {})
             path = f"{stem}-{target}w{'.webp' if out_fmt == 'WEBP' else suffix}"
             outputs.append(Output(path, encoded))

@@ -1,7 +1,10 @@
 """Stage 4, markup: Markdown bodies to HTML with Python-Markdown, plus two
 inline extensions that substitute already-resolved `[[slug]]` links and
 `[@id]` citations (code spans and blocks are left alone), and content image
-paths rewritten to site URLs. Reads the site graph, never changes it."""
+paths rewritten to site URLs. Each node's Markdown goes in as a plain
+`BodyJob`; the extensions look up link targets and images through the site
+view (generator/view.py), so every value a body's HTML depends on is either
+in its job or recorded as a read."""
 
 from __future__ import annotations
 
@@ -15,17 +18,34 @@ from markdown.treeprocessors import Treeprocessor
 
 from .forking import map_in_workers
 from .links import WIKI_LINK, citation_ids
-from .sanitize import clean_html
-from .dependencies import Memo, digest
 from .model import Body, Node, SiteGraph
+from .sanitize import clean_html
+from .view import Reads, SiteView, Sources
+
+
+@dataclass(frozen=True)
+class BodyJob:
+    """Everything of one node that its bodies' HTML is made from."""
+
+    kind: str
+    slug: str
+    body: Body
+    why: str | None  # exercises: why it works (one paragraph)
+    features: tuple[str, ...]  # articles: each featured exercise's own 'why'
+    citations: tuple[str, ...]  # study ids, numbered in this order
+    base_path: str
+
+    @classmethod
+    def of(cls, node: Node, base_path: str) -> BodyJob:
+        return cls(node.kind, node.slug, node.body, node.why.markdown if node.why is not None else None,
+                   tuple(f.why.markdown for f in node.features), node.citations, base_path)
 
 
 @dataclass
 class _Page:
-    """What the extensions need while converting the bodies of one page."""
+    """What the extensions need while converting the bodies of one node."""
 
-    graph: SiteGraph
-    images: dict = field(default_factory=dict)
+    view: SiteView
     numbers: dict[str, int] = field(default_factory=dict)
     cite_count: int = 0
 
@@ -36,8 +56,7 @@ class _WikiLink(InlineProcessor):
         self.page_ref = page_ref
 
     def handleMatch(self, m, data):
-        graph = self.page_ref().graph
-        node = graph.by_slug.get(m.group(1).strip())
+        node = self.page_ref().view.by_slug(m.group(1).strip())
         if node is None:  # resolve has reported it; never reached in a good build
             return None, None, None
         a = etree.Element("a", {"href": node.url, "class": f"xref xref-{node.kind}"})
@@ -82,8 +101,8 @@ class _Polish(Treeprocessor):
                 if img.tag != "img":
                     continue
                 src = img.get("src", "").lstrip("/")
-                info = page.images.get(src)
-                img.set("src", info.url if info else page.graph.urls.asset(src))
+                info = page.view.mapping("images").get(src)
+                img.set("src", info.url if info else page.view.urls.asset(src))
                 img.set("loading", "lazy")
                 img.set("decoding", "async")
                 if info is None:
@@ -127,77 +146,78 @@ class _PrehabSyntax(Extension):
 class Markup:
     """One Markdown converter, reused for every body of a build."""
 
-    def __init__(self, graph: SiteGraph, images: dict):
-        self.images = images
-        self.page = _Page(graph, images)
-        self._node: Node | None = None
+    def __init__(self):
+        self.page: _Page | None = None
         self.md = markdown.Markdown(
             extensions=["extra", "sane_lists", "smarty", "toc", _PrehabSyntax(lambda: self.page)],
             extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
             output_format="html",
         )
 
-    def html(self, body: Body, node: Node, graph: SiteGraph) -> str:
-        if self._node is not node:
-            self._node = node
-            self.page = _Page(graph, self.images, {sid: i for i, sid in enumerate(node.citations, start=1)})
-        self.md.reset()
-        return clean_html(self.md.convert(body.markdown))
+    def convert(self, job: BodyJob, view: SiteView) -> dict:
+        """The HTML parts of one node: ("body",), ("why",), ("feature", i)."""
+        self.page = _Page(view, {sid: i for i, sid in enumerate(job.citations, start=1)})
+        parts = {("body",): self._html(job.body.markdown)}
+        if job.why is not None:
+            parts[("why",)] = self._inline(job.why)
+        for i, why in enumerate(job.features):
+            parts[("feature", i)] = self._inline(why)
+        return parts
 
-    def inline(self, text: str, node: Node, graph: SiteGraph) -> str:
+    def _html(self, text: str) -> str:
+        self.md.reset()
+        return clean_html(self.md.convert(text))
+
+    def _inline(self, text: str) -> str:
         """A one-paragraph Markdown field (a 'why') without the <p> wrapper."""
-        html = self.html(Body(text, node.path, 1), node, graph)
+        html = self._html(text)
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             return html[3:-4]
         return html
 
 
 PARALLEL_FROM = 200  # bodies to convert before a process pool pays for itself
-
-
-def _convert(converter: Markup, node: Node, graph: SiteGraph) -> dict:
-    parts = {("body",): converter.html(node.body, node, graph)}
-    if node.why is not None:
-        parts[("why",)] = converter.inline(node.why.markdown, node, graph)
-    for i, feature in enumerate(node.features):
-        parts[("feature", i)] = converter.inline(feature.why.markdown, node, graph)
-    return parts
-
-
 _WORKER: dict = {}  # per worker process only: its converter, set once by _start_worker
 
 
-def _start_worker(graph: SiteGraph, images: dict) -> None:
-    """Runs in each forked worker: the graph arrives by fork, not by pickling."""
-    _WORKER["graph"], _WORKER["converter"] = graph, Markup(graph, images)
+def _start_worker(sources: Sources, jobs: list[BodyJob]) -> None:
+    """Runs in each forked worker: the graph and jobs arrive by fork, not by pickling."""
+    _WORKER.update(sources=sources, jobs=jobs, converter=Markup())
 
 
-def _convert_chunk(keys) -> list[dict]:
-    graph, converter = _WORKER["graph"], _WORKER["converter"]
-    return [_convert(converter, graph.by_key[key], graph) for key in keys]
+def _convert_chunk(indexes: list[int]) -> list[tuple[dict, tuple]]:
+    sources, jobs, converter = _WORKER["sources"], _WORKER["jobs"], _WORKER["converter"]
+    results = []
+    for index in indexes:
+        reads = Reads()
+        results.append((converter.convert(jobs[index], SiteView(sources, reads)), tuple(reads.keys)))
+    return results
 
 
-def render_markup(graph: SiteGraph, memo: Memo, fingerprints: dict, images: dict, workers: int = 1) -> tuple[dict[tuple, str], int]:
-    """HTML for every Markdown body in the graph, keyed (kind, slug, part),
-    and how many nodes were converted (the rest come from `memo`). Many
-    conversions are spread over `workers` forked processes, merged in order."""
-    image_state = digest(sorted(images.items()))
-    keyed = []
-    for node in graph.by_key.values():
-        key = (node.kind, node.slug)
-        keyed.append((key, digest(fingerprints[key], [(k, graph.get(*k).title, graph.get(*k).url) for k in node.links_to], image_state)))
-    missing = [key for key, memo_key in keyed if memo_key not in memo.markup]
+def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) -> dict[tuple, str]:
+    """HTML for every Markdown body in the graph, keyed (kind, slug, part).
+    With `reuse` (an incremental.Reuse), a node whose job and recorded reads
+    are unchanged keeps its HTML from the last build. Many conversions are
+    spread over `workers` forked processes, merged in order."""
+    sources = Sources(graph, images=images)
+    jobs = [BodyJob.of(node, graph.urls.base_path) for node in graph.by_key.values()]
+    inputs = [reuse.inputs(job) if reuse else "" for job in jobs]
+    done = [reuse.body((job.kind, job.slug), key, sources) if reuse else None for job, key in zip(jobs, inputs)]
+    missing = [i for i, parts in enumerate(done) if parts is None]
     if workers > 1 and len(missing) >= PARALLEL_FROM:
-        converted = dict(zip(missing, map_in_workers(_convert_chunk, missing, workers, _start_worker, (graph, images))))
+        converted = map_in_workers(_convert_chunk, missing, workers, _start_worker, (sources, jobs))
     else:
-        converter = Markup(graph, images)
-        converted = {key: _convert(converter, graph.by_key[key], graph) for key in missing}
+        _start_worker(sources, jobs)
+        try:
+            converted = _convert_chunk(missing)
+        finally:
+            _WORKER.clear()
     html: dict[tuple, str] = {}
-    done: dict[str, dict] = {}
-    for key, memo_key in keyed:
-        parts = converted.get(key) or memo.markup[memo_key]
-        done[memo_key] = parts
+    for index, (parts, reads) in zip(missing, converted):
+        done[index] = parts
+        if reuse:
+            reuse.keep_body((jobs[index].kind, jobs[index].slug), inputs[index], reads, sources, parts)
+    for job, parts in zip(jobs, done):
         for part, value in parts.items():
-            html[key + part] = value
-    memo.markup = done
-    return html, len(missing)
+            html[(job.kind, job.slug) + part] = value
+    return html

@@ -1,34 +1,85 @@
-"""Stage 5, render: the Jinja environment (autoescape, StrictUndefined) and
-one context per page, producing `Output` values in memory. Templates get
-the site graph and the bodies' HTML; nothing here reads content files."""
+"""Stage 5, render: the Jinja environment (autoescape, StrictUndefined) over
+the template texts read once per build, and one context per page, producing
+`Output` values in memory. Templates see the site through `view.SiteView`
+(every read recorded), never the graph itself; nothing here reads content."""
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from .dependencies import Memo, digest, list_deps, node_deps, template_hashes
 from .diagnostics import ContentErrors, Diagnostic, Report
 from .forking import map_in_workers
+from .load import is_editor_junk
 from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
+from .view import Reads, SiteView, Sources
 
 HTML_TYPES = {"articles": "article", "exercises": "exercise", "routines": "routine", "authors": "author", "pages": "page"}
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Every template under templates/ (the theme's static files aside), by
+    name, read once per build: pages render from these texts, and a page's
+    memo trace records the ones it loaded."""
+    sources, problems = {}, []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not (root == str(folder) and d == "static") and not is_editor_junk(d))
+        for name in sorted(files):
+            if is_editor_junk(name):
+                continue
+            path = Path(root, name)
+            rel = path.relative_to(folder).as_posix()
+            try:
+                sources[rel] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Diagnostic(f"templates/{rel}", None, f"cannot read this template ({exc}); save it as UTF-8 text",
+                                           code="template-error"))
+    return sources, problems
+
+
+class _Sources(jinja2.BaseLoader):
+    """Templates from the texts read for this build (filenames kept, so
+    template errors point at templates/x.html:LINE)."""
+
+    def __init__(self, folder: Path, sources: dict[str, str]):
+        self.folder, self.sources = folder, sources
+
+    def get_source(self, environment, name):
+        if name not in self.sources:
+            raise jinja2.TemplateNotFound(name)
+        return self.sources[name], str(self.folder / name), lambda: True
+
+    def list_templates(self):
+        return sorted(self.sources)
+
+
+class _Environment(jinja2.Environment):
+    """Records every template a render loads (extends, include, import) into
+    `reads`, the memo trace of the page being rendered."""
+
+    reads: Reads | None = None
+
+    def _load_template(self, name, globals):
+        if self.reads is not None and isinstance(name, str):
+            self.reads.add(("templates", name))
+        return super()._load_template(name, globals)
+
+
+def make_environment(folder: Path, sources: dict[str, str]) -> jinja2.Environment:
+    env = _Environment(
+        loader=_Sources(folder, sources),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
     env.filters["isodate"] = lambda d: d.isoformat()
@@ -57,21 +108,33 @@ class PageSpec:
     image: str | None = None
     image_alt: str | None = None
     noindex: bool = False
-    deps: tuple = ()  # (kind, slug) of every node the page shows
-    extra: object = None  # any other value the page shows, for its input hash
+
+    def inputs(self) -> tuple:
+        """The page's own values as plain data (nodes by their key): with the
+        site-wide values and the reads recorded while rendering it, all that
+        the page is made from."""
+        return (self.url, self.template, self.title, self.description, _keyed(self.vars), _keyed(self.node),
+                self.kind, self.image, self.image_alt, self.noindex)
+
+
+def _keyed(value):
+    if isinstance(value, Node):
+        return ("node", value.kind, value.slug)
+    if isinstance(value, (tuple, list)):
+        return tuple(_keyed(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _keyed(v)) for k, v in value.items())
+    return value
 
 
 def page_specs(graph: SiteGraph) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     cfg, urls = graph.config, graph.urls
-    specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home",
-                      deps=list_deps(graph.articles[:7] + graph.routines + graph.exercises[:8], graph),
-                      extra=(len(graph.exercises), graph.areas))]
+    specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home")]
     for node in graph.by_key.values():
         image, alt = _node_image(node)
-        terms = [graph.term("tags", t).name for t in node.tags]
         specs.append(PageSpec(node.url, f"{HTML_TYPES[node.kind]}.html", node.title, _summary(node), {}, node, node.kind,
-                              image, alt, deps=node_deps(node, graph), extra=terms))
+                              image, alt))
     per_page = cfg.articles_per_page
     chunks = [graph.articles[i:i + per_page] for i in range(0, len(graph.articles), per_page)] or [()]
     for number, chunk in enumerate(chunks, start=1):
@@ -80,27 +143,23 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
                  "next": urls.section("articles", number + 1) if number < len(chunks) else None}
         title = "Articles" if number == 1 else f"Articles, page {number}"
         specs.append(PageSpec(urls.section("articles", number), "article_list.html", title,
-                              "Every article on running injuries, newest first.", {"articles": chunk, "pager": pager},
-                              deps=list_deps(chunk, graph), extra=pager))
+                              "Every article on running injuries, newest first.", {"articles": chunk, "pager": pager}))
     specs.append(PageSpec(urls.section("exercises"), "exercise_list.html", "Exercise library",
-                          "Strength and mobility exercises for runners, with doses, cues and the studies behind them.", {},
-                          deps=list_deps(graph.exercises, graph), extra=graph.areas))
+                          "Strength and mobility exercises for runners, with doses, cues and the studies behind them.", {}))
     specs.append(PageSpec(urls.section("routines"), "routine_list.html", "Routines",
-                          "Short routines to print and follow, a few times a week.", {}, deps=list_deps(graph.routines, graph)))
+                          "Short routines to print and follow, a few times a week.", {}))
     specs.append(PageSpec(urls.asset("routines/builder/"), "builder.html", "Build your own routine",
                           "Pick exercises from the library, set the dose and print your own one-page routine card.", {},
-                          kind="builder", deps=list_deps(graph.exercises, graph)))
+                          kind="builder"))
     specs.append(PageSpec(urls.asset("search/"), "search.html", "Search", f"Search every article, exercise and routine on {cfg.title}.",
                           {}, kind="search"))
-    specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {},
-                          deps=list_deps(graph.authors, graph)))
+    specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {}))
     for taxonomy, terms, label in (("tags", graph.tags, "Topics"), ("body-areas", graph.areas, "Body areas")):
         specs.append(PageSpec(urls.taxonomy(taxonomy), "term_list.html", label,
-                              f"{label} covered by {cfg.title}.", {"terms": terms, "label": label}, extra=terms))
+                              f"{label} covered by {cfg.title}.", {"terms": terms, "label": label}))
         for term in terms:
-            members = [graph.get(kind, slug) for kind in ("articles", "exercises", "routines") for slug in getattr(term, kind)]
             specs.append(PageSpec(term.url, "term.html", term.name, f"Articles, exercises and routines on {term.name.lower()}.",
-                                  {"term": term, "label": label}, deps=list_deps(members, graph), extra=term))
+                                  {"term": term, "label": label}))
     return specs
 
 
@@ -121,50 +180,40 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def render_pages(graph: SiteGraph, html: dict[tuple, str], env: jinja2.Environment, assets: dict[str, str],
-                 cards: dict[str, dict], memo: Memo, fingerprints: dict, images: dict,
-                 previous_output: Path | None = None, workers: int = 1) -> tuple[list[Output], list[str]]:
-    """All HTML pages, and the URLs of those rendered: the rest, whose inputs
-    were unchanged, come from `memo` (in memory) or, when the memo was read
-    from disk without page bytes, from `previous_output` (the last build's
-    output, known to be untouched). `assets` maps theme files to their URLs;
-    `cards` maps a routine slug to its PDF links and its print-view card."""
-    origin = _origin(graph.config.base_url)
-    common = {"site": graph.config, "graph": graph, "urls": graph.urls, "html": html, "assets": assets,
-              "cards": cards, "images": images, "absolute": lambda url: origin + url}
-    templates = template_hashes(env, memo)
-    site_wide = digest(graph.config, assets, ("pages", "about") in graph.by_key, sorted(images.items()))
+def render_pages(graph: SiteGraph, sources: Sources, env: jinja2.Environment, assets: dict[str, str],
+                 reuse=None, workers: int = 1) -> tuple[list[Output], list[str]]:
+    """All HTML pages, and the URLs of those rendered. `sources` holds what
+    templates may read besides the graph (bodies' HTML, images, routine
+    cards, template texts); `assets` maps theme files to their URLs. With
+    `reuse` (an incremental.Reuse), a page whose inputs and recorded reads
+    are unchanged is taken from the last build instead of rendered."""
+    common = {"site": graph.config, "urls": graph.urls, "assets": assets}
     specs = page_specs(graph)
     specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
-    outputs, keys, paths, missing = [], [], [], []
-    for spec in specs:
-        node_cards = cards.get(spec.node.slug) if spec.node is not None and spec.node.kind == "routines" else None
-        key = digest(site_wide, templates.get(spec.template), spec.url, spec.title, spec.description, spec.image,
-                     spec.image_alt, spec.extra, node_cards, [(d, fingerprints.get(d)) for d in spec.deps])
-        previous = memo.pages.get(spec.url)
-        path = graph.urls.output_path(spec.url)
-        if previous and previous[0] == key and previous[1] is None and previous_output and (previous_output / path).is_file():
-            outputs.append(Output(path, None, previous_output / path))
-        elif previous and previous[0] == key and previous[1] is not None:
-            outputs.append(Output(path, previous[1]))
-        else:
-            outputs.append(None)
-            missing.append(len(keys))
-        keys.append(key)
-        paths.append(path)
-    _RENDER.update(specs=specs, graph=graph, env=env, common=common, origin=origin)
+    site_wide = (graph.config, assets)
+    outputs: list[Output | None] = []
+    inputs, missing = [], []
+    for index, spec in enumerate(specs):
+        inputs.append(reuse.inputs((site_wide, spec.inputs())) if reuse else "")
+        hit = reuse.page(spec.url, graph.urls.output_path(spec.url), inputs[-1], sources) if reuse else None
+        outputs.append(hit)
+        if hit is None:
+            missing.append(index)
+    _RENDER.update(specs=specs, sources=sources, env=env, common=common)
     try:
         results = _render_all(missing, workers)
     finally:
         _RENDER.clear()
-    problems = [problem for _, problem in results if problem is not None]
+    problems = [problem for _, _, problem in results if problem is not None]
     if problems:
         report = Report()
         report.add(problems[:1])
         raise ContentErrors(report)
-    for index, (data, _) in zip(missing, results):
-        outputs[index] = Output(paths[index], data)
-    memo.pages = {spec.url: (key, out.data) for spec, key, out in zip(specs, keys, outputs)}
+    for index, (data, reads, _) in zip(missing, results):
+        spec = specs[index]
+        outputs[index] = Output(graph.urls.output_path(spec.url), data)
+        if reuse:
+            reuse.keep_page(spec.url, inputs[index], reads, sources, data)
     return outputs, [specs[index].url for index in missing]
 
 
@@ -172,18 +221,20 @@ PARALLEL_FROM = 300  # pages to render before a process pool pays for itself
 _RENDER: dict = {}  # what the pages are rendered from: set before rendering, read by forked workers
 
 
-def _render_chunk(indexes: list[int]) -> list[tuple[bytes | None, Diagnostic | None]]:
-    spec_list, graph, env, common, origin = (_RENDER[k] for k in ("specs", "graph", "env", "common", "origin"))
+def _render_chunk(indexes: list[int]) -> list[tuple[bytes | None, tuple, Diagnostic | None]]:
+    specs, sources, env, common = (_RENDER[k] for k in ("specs", "sources", "env", "common"))
     results = []
     for index in indexes:
+        reads = Reads()
         try:
-            results.append((render_one(spec_list[index], graph, env, common, origin), None))
+            data = render_one(specs[index], SiteView(sources, reads), env, common, reads)
+            results.append((data, tuple(reads.keys), None))
         except jinja2.TemplateError as exc:
-            results.append((None, template_problem(exc, spec_list[index])))
+            results.append((None, (), template_problem(exc, specs[index])))
     return results
 
 
-def _render_all(indexes: list[int], workers: int) -> list[tuple[bytes | None, Diagnostic | None]]:
+def _render_all(indexes: list[int], workers: int) -> list[tuple[bytes | None, tuple, Diagnostic | None]]:
     """Render the pages at `indexes`, in forked worker processes when there
     are many (each has the graph and compiled templates by fork), merged in order."""
     if workers < 2 or len(indexes) < PARALLEL_FROM:
@@ -207,22 +258,27 @@ def template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Diagnostic:
     return Diagnostic(path, line, f"template error while rendering {spec.url}: {exc.message or exc}", code="template-error")
 
 
-def render_one(spec: PageSpec, graph: SiteGraph, env: jinja2.Environment, common: dict, origin: str) -> bytes:
+def render_one(spec: PageSpec, view: SiteView, env: jinja2.Environment, common: dict, reads: Reads) -> bytes:
+    """One page, from `common` (site-wide values), the spec and what it
+    reads through `view`: templates never see the graph itself."""
+    origin = view.config.origin
+    node = view.wrap(spec.node)
     page = {
         "url": spec.url,
         "canonical": origin + spec.url,
         "title": spec.title,
         "description": spec.description,
         "kind": spec.kind,
-        "image": origin + graph.urls.asset(spec.image) if spec.image else None,
+        "image": origin + view.urls.asset(spec.image) if spec.image else None,
         "image_alt": spec.image_alt,
         "noindex": spec.noindex,
-        "json_ld": json_ld_for(spec, graph, origin),
+        "json_ld": json_ld_for(spec, node, view),
     }
-    template = env.get_template(spec.template)
-    return template.render(**common, page=page, node=spec.node, **spec.vars).encode("utf-8")
-
-
-def _origin(base_url: str) -> str:
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}"
+    env.reads = reads
+    try:
+        template = env.get_template(spec.template)
+        context = {**common, "graph": view, "html": view.mapping("html"), "images": view.mapping("images"),
+                   "cards": view.mapping("cards"), **view.wrap(spec.vars)}
+        return template.render(context, page=page, node=node).encode("utf-8")
+    finally:
+        env.reads = None

@@ -6,12 +6,14 @@ errors over them; PDF cards re-render in the background."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import html
 import os
 import sys
 import threading
 import time
+import traceback
 import webbrowser
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,16 +25,14 @@ from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, Fi
                              FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
-from .build import CACHE_FOLDER, compile_site
+from .build import CACHE_FOLDER, Session, build_site
 from .config import BuildOptions
-from .dependencies import Memo, digest, node_fingerprints, template_hashes
 from .diagnostics import ContentErrors
+from .incremental.memo import Reuse
 from .load import is_editor_junk
-from .lock import project_lock
-from .pdf import CardsResult, render_cards
-from .render import make_environment
+from .pdf import CardsResult
 from .search import SearchIndexError, index_search
-from .write import MARKER, sync_folder
+from .write import MARKER
 
 SERVE_FOLDER = ".prehab-serve"
 POLL_SECONDS = 0.005
@@ -45,17 +45,16 @@ WATCHED_EVENTS = [FileModifiedEvent, FileCreatedEvent, FileDeletedEvent, FileMov
 
 
 class Preview:
-    """The dev server's state: last good output, memo, cards, errors."""
+    """The dev server's state: last good output, the build session (memo in
+    memory, last cards), errors. Every rebuild goes through `build_site`,
+    the same entry point as `prehab build`."""
 
     def __init__(self, project: Path, options: BuildOptions, cards: bool = True, log=print):
         self.project = project.absolute()
-        self.options = options  # pdf off: cards render in the background
+        self.options = options  # pdf off: cards render in a second build, in the background
         self.cards_enabled = cards
         self.out = self.project / SERVE_FOLDER / "site"
-        self.memo = Memo()
-        self.cards = CardsResult()
-        self.card_inputs: dict[str, str] = {}
-        self.files: dict[str, object] = {}
+        self.session = Session(Reuse(cache_root=self.project / CACHE_FOLDER), CardsResult() if cards else None)
         self.errors: list[str] = []
         self.graph = None
         self.log = log
@@ -64,60 +63,41 @@ class Preview:
         self.search_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prehab-search")
         self.search_pending = False
         self.search_due = 0.0
+        self.cards_due = False  # the last good rebuild left some cards to re-render
 
-    def rebuild(self, reason: str) -> int | None:
-        """Rebuild the HTML; returns pages rendered, or None on content errors."""
-        with self.lock, project_lock(self.project, "prehab serve", on_wait=self.log):
+    def rebuild(self, reason: str, with_cards: bool = False) -> int | None:
+        """Rebuild the site; returns pages rendered, or None when it failed
+        (the errors then show in the overlay and the terminal). Any failure,
+        a content mistake or a bug in prehab, keeps the last good site."""
+        options = dataclasses.replace(self.options, pdf=with_cards and self.cards_enabled)
+        with self.lock:
             start = time.perf_counter()
             try:
-                result = compile_site(self.project, self.options, memo=self.memo, cards=self.cards,
-                                      updating=self._stale_cards)
+                result = build_site(self.project, self.out, options, progress=self.log, session=self.session)
             except ContentErrors as exc:
-                self.errors = [d.format() for d in exc.report.errors]
-                self.log(f"build failed ({reason}):\n  " + "\n  ".join(self.errors))
-                self.on_reload()
-                return None
-            changed, self.files = sync_folder(self.out, result.outputs, result.copies, self.files)
+                return self._failed(reason, [d.format() for d in exc.report.errors])
+            except Exception as exc:  # a bug in prehab: loud in the terminal, shown in the overlay, server keeps going
+                self.log("".join(traceback.format_exception(exc)).rstrip())
+                return self._failed(reason, [f"this is a bug in prehab ({type(exc).__name__}: {exc}); the traceback is in the terminal"])
             self.errors = []
             self.graph = result.graph
+            self.cards_due = bool(result.updating)
             ms = (time.perf_counter() - start) * 1000
-            self.log(f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} in {ms:.0f} ms ({reason}; {changed} files written)")
+            self.log(f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} in {ms:.0f} ms ({reason}; {result.files} files written)")
             self.on_reload()
             return result.pages_rendered
 
-    def _card_inputs(self, graph, fingerprints) -> dict[str, str]:
-        templates = template_hashes(self.memo.env, self.memo)
-        css = (self.project / "templates/static/card.css").read_bytes() if (self.project / "templates/static/card.css").is_file() else b""
-        return {r.slug: digest(fingerprints[("card", "routines", r.slug)], [fingerprints[("card", "exercises", s.exercise)] for s in r.steps],
-                               templates.get("card.html"), css, graph.config)
-                for r in graph.routines}
-
-    def _stale_cards(self, graph, fingerprints) -> frozenset[str]:
-        """Routines whose card inputs changed since their cards were rendered."""
-        if not self.cards_enabled:
-            return frozenset()
-        current = self._card_inputs(graph, fingerprints)
-        return frozenset(slug for slug, key in current.items() if self.card_inputs.get(slug) != key)
+    def _failed(self, reason: str, errors: list[str]) -> None:
+        self.errors = errors
+        self.log(f"build failed ({reason}):\n  " + "\n  ".join(self.errors))
+        self.on_reload()
+        return None
 
     def refresh_cards(self) -> None:
-        """Render changed cards (in the background), then relink the pages."""
-        with self.lock:
-            graph = self.graph
-            fingerprints = node_fingerprints(graph) if graph is not None else {}
-            if graph is None or not self._stale_cards(graph, fingerprints):
-                return
-            env = make_environment(self.project / "templates")
-            start = time.perf_counter()
-            cards = render_cards(graph, env, self.project, self.project / CACHE_FOLDER)
-            if cards.problems:
-                self.errors = [d.format() for d in cards.problems]
-                self.log("card rendering failed:\n  " + "\n  ".join(self.errors))
-                self.on_reload()
-                return
-            self.cards = cards
-            self.card_inputs = self._card_inputs(graph, fingerprints)
-            self.log(f"rendered {cards.rendered} PDF card{'s' if cards.rendered != 1 else ''} in {time.perf_counter() - start:.1f} s ({cards.cache_hits} from cache)")
-        self.rebuild("cards ready")
+        """Render the cards the last rebuild left out of date (in the
+        background, through the same build), then the pages link them."""
+        if self.cards_due:
+            self.rebuild("cards ready", with_cards=True)
 
     def request_search(self) -> None:
         """Re-index the preview for search once saving pauses, in its own

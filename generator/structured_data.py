@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import re
 
-from .model import Citation, SiteGraph
+from .model import Citation
 
 ORDERED_ITEM = re.compile(r"^\s{0,3}\d+[.)]\s+(.+)$")
 MARKDOWN_NOISE = re.compile(r"[*_`]|\[\[([^\]|]+)\|?([^\]]*)\]\]|\[@[^\]]+\]")
 
 
-def json_ld_for(spec, graph: SiteGraph, origin: str) -> dict:
-    node = spec.node
-    url = origin + spec.url
+def json_ld_for(spec, node, graph) -> dict:
+    """The page's JSON-LD; `node` is the page's node as the template sees it
+    and `graph` the site view (generator/view.py), so every read is recorded."""
     cfg = graph.config
+    origin = cfg.origin
+    url = origin + spec.url
     publisher = {"@type": "Organization", "name": cfg.title, "url": origin + graph.urls.home()}
     image = origin + graph.urls.asset(spec.image) if spec.image else None
     if node is None:

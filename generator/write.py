@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
+from .atomic import write_atomic
 from .model import Copy, Output
 
 MARKER = ".prehab-output"
@@ -148,24 +149,17 @@ def sync_folder(out: Path, outputs: list[Output], copies: list[Copy], previous: 
     for item in outputs:
         state[item.path] = item.data  # unchanged pages are the very same bytes object: cheap to compare
         if previous.get(item.path) != item.data:
-            _replace(safe_destination(out, item.path), lambda tmp, data=item.data: tmp.write_bytes(data))
+            write_atomic(safe_destination(out, item.path), item.data)
             changed += 1
     for item in copies:
         stat = item.source.stat()
         token = (str(item.source), stat.st_mtime_ns, stat.st_size)
         state[item.path] = token
         if previous.get(item.path) != token:
-            _replace(safe_destination(out, item.path), lambda tmp, src=item.source: shutil.copyfile(src, tmp))
+            write_atomic(safe_destination(out, item.path), b"", fill=lambda tmp, src=item.source: shutil.copyfile(src, tmp))
             changed += 1
     for gone in sorted(set(previous) - set(state)):
         path = safe_destination(out, gone)
         path.unlink(missing_ok=True)
         changed += 1
     return changed, state
-
-
-def _replace(dest: Path, fill) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f".{dest.name}.{os.getpid()}.tmp"
-    fill(tmp)
-    os.replace(tmp, dest)

@@ -1,38 +1,69 @@
-"""A content-hash cache for expensive outputs (PDF cards): values are
-stored under `.prehab-cache/<namespace>/<key>` and written atomically, so a
-build interrupted mid-write never leaves a half file that looks valid."""
+"""A content-hash cache for expensive outputs (PDF cards, resized images,
+the search index): values are stored under `.prehab-cache/<namespace>/<key>`
+and written atomically, so a build interrupted mid-write never leaves a half
+file that looks valid. Every key includes the toolchain (prehab's code, its
+libraries, the system fonts and PDF libraries), so an upgrade re-renders."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
-from . import __version__
+from ..atomic import write_atomic
+from .fingerprint import digest
+from .toolchain import toolchain
 
 
-def content_key(*parts: bytes | str) -> str:
-    """A key over every input that shapes an output, plus prehab's version."""
-    digest = hashlib.sha256(__version__.encode())
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()
+def content_key(*parts: object) -> str:
+    """A key over every input that shapes an output (plain values: bytes,
+    text, contexts, models), plus the toolchain."""
+    return digest(toolchain(), parts)
+
+
+def file_sha(path: str) -> str:
+    """The sha256 of a file's bytes ('' when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def files_unchanged(recorded: list) -> bool:
+    """Whether every [path, sha256] that an output read still has those bytes."""
+    return all(file_sha(path) == sha for path, sha in recorded)
 
 
 class Cache:
+    """One namespace of the cache; a stage that is given one computes its
+    keys with `key()` (never by hand) and may only save work with it."""
+
     def __init__(self, root: Path | None, namespace: str):
         self.folder = root / namespace if root else None
 
-    def get(self, key: str) -> tuple[bytes, dict] | None:
+    @staticmethod
+    def key(*parts: object) -> str:
+        return content_key(*parts)
+
+    def meta(self, key: str) -> dict | None:
+        """The entry's metadata when the entry is valid: its recorded file
+        reads (`meta["read"]`, [path, sha256] pairs) still match the disk."""
         if self.folder is None:
             return None
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text())
-            data = (self.folder / f"{key}.bin").read_bytes()
         except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) and files_unchanged(meta.get("read", [])) else None
+
+    def get(self, key: str) -> tuple[bytes, dict] | None:
+        meta = self.meta(key)
+        if meta is None:
+            return None
+        try:
+            data = (self.folder / f"{key}.bin").read_bytes()
+        except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
             return None
@@ -41,9 +72,6 @@ class Cache:
     def put(self, key: str, data: bytes, meta: dict) -> None:
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         meta = {**meta, "sha256": hashlib.sha256(data).hexdigest()}
-        for name, payload in ((f"{key}.bin", data), (f"{key}.json", json.dumps(meta).encode())):
-            tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(payload)
-            os.replace(tmp, self.folder / name)
+        write_atomic(self.folder / f"{key}.bin", data)
+        write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode())

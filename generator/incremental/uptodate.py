@@ -1,6 +1,7 @@
-"""Is the last build still current? (before load) When every input file,
-the build options, the date, prehab's own code and its libraries are as they
-were at the last successful build, and the output folder still holds exactly
+"""Is the last build still current? (reuse machinery, before load) When every input file,
+the build options, the date and the toolchain (prehab's own code, its
+libraries, the system fonts and PDF libraries) are as they were at the last
+successful build, and the output folder still holds exactly
 what that build wrote, there is nothing to do: the build is skipped and the
 last build's warnings are shown again.
 
@@ -17,16 +18,15 @@ import hashlib
 import json
 import os
 import stat
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from ..atomic import write_atomic
+from ..diagnostics import Diagnostic
+from .toolchain import code_files, library_versions, system_files
 
 CACHE_FOLDER = ".prehab-cache"
 STAMP_NAME = "last-build.json"
 INPUT_FOLDERS = ("content", "templates")
-LIBRARIES = ("jinja2", "markdown", "python-frontmatter", "pydantic", "pillow", "weasyprint", "pagefind", "pagefind-bin")
-PACKAGE = Path(__file__).parent
 
 
 @dataclasses.dataclass
@@ -74,10 +74,7 @@ def read_stamp(path: Path) -> Stamp:
 
 
 def write_stamp(path: Path, stamp: Stamp) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(dataclasses.asdict(stamp), sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(dataclasses.asdict(stamp), sort_keys=True).encode("utf-8"))
 
 
 def _walk(folder: Path):
@@ -89,11 +86,11 @@ def _walk(folder: Path):
 
 def input_hash(project: Path, settings: object, known: dict[str, list]) -> tuple[str, dict[str, list]]:
     """A hash over the content and templates (each file by content), prehab's
-    code, its libraries' versions and `settings`; and the per-file hashes to
-    remember for next time."""
+    code, its libraries' versions, the system libraries and fonts that shape
+    PDFs, and `settings`; and the per-file hashes to remember for next time."""
     files: dict[str, list] = {}
     digest = hashlib.sha256(repr(settings).encode())
-    sources = [p for folder in INPUT_FOLDERS for p in _walk(project / folder)] + list(_walk(PACKAGE))
+    sources = [p for folder in INPUT_FOLDERS for p in _walk(project / folder)] + code_files()
     for path in sources:
         if path.endswith((".pyc", ".tmp")):
             continue
@@ -112,11 +109,8 @@ def input_hash(project: Path, settings: object, known: dict[str, list]) -> tuple
             sha = f"unreadable {exc.errno}"
             files[path] = [-1, -1, sha]
         digest.update(f"{path}\0{sha}\0".encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=-\0".encode())
+    for line in library_versions() + system_files():
+        digest.update(f"{line}\0".encode())
     return digest.hexdigest(), files
 
 

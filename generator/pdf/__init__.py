@@ -1,7 +1,12 @@
 """Printable routine cards (render stage): one-page PDFs per routine and
 page size, and a booklet of them all, rendered with WeasyPrint from the
-same Jinja templates and data as the web pages. Cards are cached on a hash
-of everything that shapes them and rendered in parallel on a cache miss."""
+same Jinja templates and data as the web pages.
+
+A card is cached on what it is made from: its context at every layout (plain
+data from `card_context`), the template texts and the toolchain; the files
+WeasyPrint read while rendering it (stylesheet, pictures) are recorded with
+their hashes, and the cached card is reused only while they are unchanged.
+Nothing lists by hand what a card shows. Misses render in parallel."""
 
 from __future__ import annotations
 
@@ -12,11 +17,10 @@ from pathlib import Path
 
 import jinja2
 
-from ..forking import fork_pool
-from ..cache import Cache, content_key
 from ..diagnostics import Diagnostic
+from ..forking import fork_pool
 from ..model import Output, SiteGraph
-from .card import LEVELS, card_context, file_inputs
+from .card import LEVELS, card_context
 from .pool import Exceeded, run_limited
 from .worker import CardJob, CardResult, render_card, render_single
 
@@ -37,34 +41,68 @@ class CardsResult:
     problems: list[Diagnostic] = field(default_factory=list)
     rendered: int = 0
     cache_hits: int = 0
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # routine slug -> its cards' cache keys
 
 
-def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache_root: Path | None,
-                 progress=None, workers: int | None = None) -> CardsResult:
-    result = CardsResult()
-    cache = Cache(cache_root, "cards")
-    stylesheet = project / "templates" / "static" / "card.css"
-    allowed = (str(project / "content" / "images"), str(project / "templates"))
-    base_url = (project / "content").as_uri() + "/"
-    jobs: list[tuple[str, str, str, CardJob]] = []  # (slug, size, key, job)
+@dataclass(frozen=True)
+class _Planned:
+    slug: str
+    size: str
+    key: str
+    contexts: tuple[dict, ...]  # one per layout, roomiest first
+    source: str  # content/routines/x.md
+
+
+class _Paths:
+    """Where a card's renderer may read from, as WeasyPrint wants them."""
+
+    def __init__(self, project: Path):
+        self.stylesheet = project / "templates" / "static" / "card.css"
+        self.allowed = (str(project / "content" / "images"), str(project / "templates"))
+        self.base_url = (project / "content").as_uri() + "/"
+
+
+def plan_cards(graph: SiteGraph, templates: dict[str, str], project: Path, cache) -> list[_Planned]:
+    """Every card to publish with its cache key (`cache`: an incremental.Cache)."""
+    paths = _Paths(project)
+    planned = []
     for routine in graph.routines:
         for size in graph.config.pdf.page_sizes:
-            layouts = tuple(env.get_template("card.html").render(
-                site=graph.config, card=card_context(graph, routine, size, level, stylesheet.as_uri()))
-                for level in range(len(LEVELS)))
-            inputs = file_inputs(graph, routine, project, stylesheet)
-            key = content_key(size, *layouts, *inputs)
-            jobs.append((routine.slug, size, key, CardJob(routine.path, size, layouts, base_url, allowed)))
+            contexts = tuple(card_context(graph, routine, size, level, paths.stylesheet.as_uri()) for level in range(len(LEVELS)))
+            key = cache.key("card", size, contexts, templates, graph.config)
+            planned.append(_Planned(routine.slug, size, key, contexts, routine.path))
+    return planned
 
-    done: dict[str, CardResult] = {}
+
+def stale_cards(graph: SiteGraph, templates: dict[str, str], project: Path, cache, held: CardsResult) -> frozenset[str]:
+    """Routines whose `held` cards (an earlier build's) are not what a build
+    now would publish: made from other inputs, or from files changed since."""
+    planned: dict[str, list[str]] = {}
+    stale = set()
+    for card in plan_cards(graph, templates, project, cache):
+        planned.setdefault(card.slug, []).append(card.key)
+        if cache.meta(card.key) is None:
+            stale.add(card.slug)
+    return frozenset(stale | {slug for slug, keys in planned.items() if held.keys.get(slug) != tuple(keys)})
+
+
+def render_cards(graph: SiteGraph, env: jinja2.Environment, templates: dict[str, str], project: Path, cache,
+                 progress=None, workers: int | None = None) -> CardsResult:
+    result = CardsResult()
+    paths = _Paths(project)
+    planned = plan_cards(graph, templates, project, cache)
+    for card in planned:
+        result.keys[card.slug] = result.keys.get(card.slug, ()) + (card.key,)
+    done: dict[str, CardResult | Exceeded] = {}
     misses = []
-    for slug, size, key, job in jobs:
-        hit = cache.get(key)
+    for card in planned:
+        hit = cache.get(card.key)
         if hit:
-            done[key] = CardResult(hit[0], hit[1]["level"], 1)
+            done[card.key] = CardResult(hit[0], hit[1]["level"], 1)
             result.cache_hits += 1
         else:
-            misses.append((slug, size, key, job))
+            layouts = tuple(env.get_template("card.html").render(site=graph.config, card=c) for c in card.contexts)
+            misses.append((card, CardJob(card.source, card.size, layouts, paths.base_url, paths.allowed)))
     if misses:
         import weasyprint  # noqa: F401  loaded once, here; every forked worker inherits it warm (the memory cap then counts rendering, not importing)
 
@@ -72,50 +110,46 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, project: Path, cache
         if progress:
             progress(f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)")
         settings = graph.config.pdf
-        cards = run_limited(render_card, [m[3] for m in misses], count, settings.timeout_seconds, settings.memory_mb * 2**20)
-        for i, ((slug, size, key, job), card) in enumerate(zip(misses, cards), start=1):
-            done[key] = card
-            if isinstance(card, Exceeded):
-                result.problems.append(Diagnostic(job.source, None, f"card rendering exceeded {card} for the {size} card; simplify the routine or its images", code="card-limit"))
-            elif card.data is not None:
-                cache.put(key, card.data, {"level": card.level})
+        rendered = run_limited(render_card, [job for _, job in misses], count, settings.timeout_seconds, settings.memory_mb * 2**20)
+        for i, ((card, job), made) in enumerate(zip(misses, rendered), start=1):
+            done[card.key] = made
+            if isinstance(made, Exceeded):
+                result.problems.append(Diagnostic(job.source, None, f"card rendering exceeded {made} for the {card.size} card; simplify the routine or its images", code="card-limit"))
+            elif made.data is not None:
+                cache.put(card.key, made.data, {"level": made.level, "read": [list(r) for r in made.read]})
                 result.rendered += 1
             if progress:
-                progress(f"  [{i}/{len(misses)}] {slug} ({size})")
+                progress(f"  [{i}/{len(misses)}] {card.slug} ({card.size})")
 
-    for slug, size, key, job in jobs:
-        card = done[key]
-        node = graph.get("routines", slug)
-        if isinstance(card, Exceeded):
+    for card in planned:
+        made = done[card.key]
+        node = graph.get("routines", card.slug)
+        if isinstance(made, Exceeded):
             continue
-        if card.refused:
-            for url in card.refused:
-                result.problems.append(Diagnostic(job.source, None, f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)", code="card-fetch-refused"))
-        elif card.data is None:
-            result.problems.append(Diagnostic(job.source, None, f"routine card does not fit on one {size} page: {len(node.steps)} exercises and a {node.meta.weeks}-week tracker need {card.pages} pages even in the most compact layout (two columns, no pictures, one cue each); split the routine or shorten 'weeks'", code="card-overflow"))
+        if made.refused:
+            for url in made.refused:
+                result.problems.append(Diagnostic(card.source, None, f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)", code="card-fetch-refused"))
+        elif made.data is None:
+            result.problems.append(Diagnostic(card.source, None, f"routine card does not fit on one {card.size} page: {len(node.steps)} exercises and a {node.meta.weeks}-week tracker need {made.pages} pages even in the most compact layout (two columns, no pictures, one cue each); split the routine or shorten 'weeks'", code="card-overflow"))
         else:
-            url = f"{node.url}{slug}-{size.lower()}.pdf"
-            result.outputs.append(Output(graph.urls.output_path(url), card.data))
-            result.links.setdefault(slug, []).append(CardLink(size, url, card.level))
+            url = f"{node.url}{card.slug}-{card.size.lower()}.pdf"
+            result.outputs.append(Output(graph.urls.output_path(url), made.data))
+            result.links.setdefault(card.slug, []).append(CardLink(card.size, url, made.level))
     if not result.problems and graph.routines:
-        result.outputs.extend(_booklets(graph, env, result, stylesheet, base_url, allowed, cache))
+        result.outputs.extend(_booklets(graph, env, result, paths, cache))
     return result
 
 
 @dataclass(frozen=True)
 class RoutineCards:
     """What a routine page says about its cards: the PDF links, whether they
-    are being re-rendered, and the card its print view shows, laid out like
-    the most compact of its PDFs (so it fits any paper)."""
+    are being re-rendered, and the card its print view shows (plain data),
+    laid out like the most compact of its PDFs (so it fits any paper)."""
 
     links: tuple[CardLink, ...]
     updating: bool
     level: int
-    graph: SiteGraph = field(repr=False, compare=False)
-    routine: object = field(repr=False, compare=False)
-
-    def print_card(self) -> dict:
-        return card_context(self.graph, self.routine, "auto", self.level, "", self.graph.urls.asset)
+    card: dict
 
 
 def routine_cards(graph: SiteGraph, cards: CardsResult, updating: frozenset[str] = frozenset()) -> dict[str, RoutineCards]:
@@ -123,27 +157,28 @@ def routine_cards(graph: SiteGraph, cards: CardsResult, updating: frozenset[str]
     for routine in graph.routines:
         links = tuple(cards.links.get(routine.slug, ()))
         level = max((link.level for link in links), default=2)
-        views[routine.slug] = RoutineCards(links, routine.slug in updating, level, graph, routine)
+        card = card_context(graph, routine, "auto", level, "", graph.urls.asset)
+        views[routine.slug] = RoutineCards(links, routine.slug in updating, level, card)
     return views
 
 
-def _booklets(graph, env, result: CardsResult, stylesheet: Path, base_url: str, allowed, cache: Cache) -> list[Output]:
+def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Output]:
     """Every card in one PDF per size, after a cover listing them: the cards'
     own pages are reused, not rendered again."""
     pages_by_url = {o.path: o.data for o in result.outputs}
     booklets, misses = [], []
     for size in graph.config.pdf.page_sizes:
         cover_html = env.get_template("booklet_cover.html").render(
-            site=graph.config, routines=graph.routines, page_size=size, stylesheet=stylesheet.as_uri())
+            site=graph.config, routines=graph.routines, page_size=size, stylesheet=paths.stylesheet.as_uri())
         cards = [pages_by_url[graph.urls.output_path(link.url)] for slug in (r.slug for r in graph.routines)
                  for link in result.links.get(slug, []) if link.size == size]
-        key = content_key("booklet", cover_html, stylesheet.read_bytes(), *cards)
+        key = cache.key("booklet", cover_html, *cards)
         path = graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf"))
         hit = cache.get(key)
         booklets.append((path, key, hit[0] if hit else None))
         if not hit:
             misses.append((cover_html, cards, f"{graph.config.title}: every routine card ({size})", graph.config.title,
-                           graph.config.language, base_url, allowed))
+                           graph.config.language, paths.base_url, paths.allowed))
     if len(misses) > 1:  # one size per core: the cover's layout and the merge take seconds at 100 routines
         with fork_pool(len(misses)) as pool:
             made = list(pool.map(_assemble, misses))
@@ -152,18 +187,18 @@ def _booklets(graph, env, result: CardsResult, stylesheet: Path, base_url: str, 
     outputs = []
     for path, key, data in booklets:
         if data is None:
-            data = made.pop(0)
-            cache.put(key, data, {})
+            data, read = made.pop(0)
+            cache.put(key, data, {"read": [list(r) for r in read]})
         outputs.append(Output(path, data))
     return outputs
 
 
-def _assemble(job) -> bytes:
+def _assemble(job) -> tuple[bytes, tuple]:
     """The cover, rendered, then the cards' own pages, merged into one PDF."""
     from pypdf import PdfReader, PdfWriter
 
     cover_html, cards, title, author, language, base_url, allowed = job
-    cover, _ = render_single(cover_html, base_url, allowed)
+    cover, _, read = render_single(cover_html, base_url, allowed)
     writer = PdfWriter()
     for part in [cover] + cards:
         writer.append(PdfReader(io.BytesIO(part)))
@@ -171,7 +206,7 @@ def _assemble(job) -> bytes:
     writer._root_object[_name("/Lang")] = _text(language)
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), read
 
 
 def _name(text):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 import segno
 
@@ -53,8 +52,8 @@ def card_citations(graph: SiteGraph, routine: Node) -> tuple[Citation, ...]:
 
 
 def short_url(graph: SiteGraph, routine: Node) -> str:
-    origin = graph.config.base_url[: len(graph.config.base_url) - len(graph.urls.base_path)]
-    return (origin.split("://", 1)[1] + routine.url).rstrip("/")
+    """The card's printed address, without the scheme: 'example.org/routines/x'."""
+    return (graph.config.origin.split("://", 1)[1] + routine.url).rstrip("/")
 
 
 def card_context(graph: SiteGraph, routine: Node, size: str, level: int, stylesheet: str, image_url=None) -> dict:
@@ -96,14 +95,3 @@ def card_context(graph: SiteGraph, routine: Node, size: str, level: int, stylesh
         "stylesheet": stylesheet,
         "date": max(dates).isoformat() if dates else None,
     }
-
-
-def file_inputs(graph: SiteGraph, routine: Node, project: Path, stylesheet: Path) -> list[bytes]:
-    """The bytes of every file a card reads, for its cache key."""
-    data = [stylesheet.read_bytes()]
-    for step in routine.steps:
-        image = graph.get("exercises", step.exercise).meta.image
-        if image:
-            path = project / "content" / image.src.lstrip("/")
-            data.append(path.read_bytes() if path.is_file() else b"missing")
-    return data

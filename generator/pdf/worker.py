@@ -24,6 +24,7 @@ class CardResult:
     level: int
     pages: int
     refused: tuple[str, ...] = ()
+    read: tuple[tuple[str, str], ...] = ()  # (path, sha256) of every file the renderer read
 
 
 def render_card(job: CardJob) -> CardResult:
@@ -40,11 +41,12 @@ def render_card(job: CardJob) -> CardResult:
             return CardResult(None, level, len(document.pages), tuple(dict.fromkeys(fetcher.refused)))
         pages = len(document.pages)
         if pages == 1:
-            return CardResult(document.write_pdf(pdf_variant="pdf/ua-1"), level, 1)
+            data = document.write_pdf(pdf_variant="pdf/ua-1")
+            return CardResult(data, level, 1, read=tuple(sorted(fetcher.read.items())))
     return CardResult(None, len(job.layouts) - 1, pages)
 
 
-def render_single(html: str, base_url: str, allowed: tuple[str, ...]) -> tuple[bytes, tuple[str, ...]]:
+def render_single(html: str, base_url: str, allowed: tuple[str, ...]) -> tuple[bytes, tuple[str, ...], tuple]:
     """A document that may have any number of pages (the booklet's cover)."""
     from weasyprint import HTML
 
@@ -52,4 +54,4 @@ def render_single(html: str, base_url: str, allowed: tuple[str, ...]) -> tuple[b
 
     fetcher = SafeFetcher(tuple(Path(p) for p in allowed))
     data = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
-    return data, tuple(fetcher.refused)
+    return data, tuple(fetcher.refused), tuple(sorted(fetcher.read.items()))

@@ -1,0 +1,89 @@
+"""Digests of values (reuse machinery): the one definition of "the same
+input". A fingerprint walks a value structurally (strings, numbers, dates,
+tuples, dicts, sets, dataclasses, pydantic models) and refuses anything
+else, so a value it cannot see into (a function, an open file) is a loud bug,
+never a key that silently ignores part of the input."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import hashlib
+from pathlib import PurePath
+
+from pydantic import BaseModel
+
+_PLAIN = (bool, int, float, type(None), dt.date, dt.datetime, dt.time, decimal.Decimal, PurePath, enum.Enum)
+
+
+def digest(*parts: object) -> str:
+    """The fingerprint of `parts` as one value."""
+    return Fingerprints().of(parts)
+
+
+class Fingerprints:
+    """Fingerprints of values, remembering those of records (dataclasses and
+    models: frozen values) by identity for as long as this object lives, so
+    a node shown on a thousand pages is walked once per build."""
+
+    def __init__(self):
+        self._records: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
+
+    def of(self, value: object) -> str:
+        h = hashlib.sha256()
+        self._feed(h, value)
+        return h.hexdigest()
+
+    def _feed(self, h, value: object) -> None:
+        if isinstance(value, str):
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        elif isinstance(value, bytes):
+            h.update(b"b%d:" % len(value))
+            h.update(value)
+        elif isinstance(value, _PLAIN):
+            text = f"{type(value).__name__}:{value!r};".encode()
+            h.update(text)
+        elif isinstance(value, (tuple, list)):
+            h.update(b"(%d" % len(value))
+            for item in value:
+                self._feed(h, item)
+            h.update(b")")
+        elif isinstance(value, dict):
+            h.update(b"{%d" % len(value))
+            for key, item in value.items():
+                self._feed(h, key)
+                self._feed(h, item)
+            h.update(b"}")
+        elif isinstance(value, (set, frozenset)):
+            h.update(b"<%d" % len(value))
+            for item in sorted(self.of(v) for v in value):
+                h.update(item.encode())
+            h.update(b">")
+        elif dataclasses.is_dataclass(value) or isinstance(value, BaseModel):
+            h.update(self._record(value).encode())
+        else:
+            raise TypeError(f"cannot fingerprint a {type(value).__qualname__}: give reused outputs plain values")
+
+    def _record(self, value) -> str:
+        known = self._records.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        h = hashlib.sha256(type(value).__qualname__.encode())
+        if isinstance(value, BaseModel):
+            names = list(type(value).model_fields)
+            extra = value.__pydantic_extra__ or {}
+        else:
+            names = [f.name for f in dataclasses.fields(value)]
+            extra = {}
+        for name in names:
+            self._feed(h, name)
+            self._feed(h, getattr(value, name))
+        if extra:
+            self._feed(h, extra)
+        result = h.hexdigest()
+        self._records[id(value)] = (value, result)
+        return result
