@@ -19,8 +19,8 @@ _PLAIN = (bool, int, float, type(None), dt.date, dt.datetime, dt.time, decimal.D
 
 
 def digest(*parts: object) -> str:
-    """The fingerprint of `parts` as one value."""
-    return Fingerprints().of(parts)
+    """The fingerprint of `parts` as one value, in hex (a file name)."""
+    return Fingerprints().of(parts).hex()
 
 
 class Fingerprints:
@@ -29,12 +29,13 @@ class Fingerprints:
     a node shown on a thousand pages is walked once per build."""
 
     def __init__(self):
-        self._records: dict[int, tuple[object, str]] = {}  # id -> (the value, kept alive; its fingerprint)
+        self._records: dict[int, tuple[object, bytes]] = {}  # id -> (the value, kept alive; its fingerprint)
 
-    def of(self, value: object) -> str:
+    def of(self, value: object) -> bytes:
+        """16 bytes (128 bits of SHA-256): short to keep in the memo."""
         h = hashlib.sha256()
         self._feed(h, value)
-        return h.hexdigest()
+        return h.digest()[:16]
 
     def _feed(self, h, value: object) -> None:
         if isinstance(value, str):
@@ -61,29 +62,24 @@ class Fingerprints:
         elif isinstance(value, (set, frozenset)):
             h.update(b"<%d" % len(value))
             for item in sorted(self.of(v) for v in value):
-                h.update(item.encode())
+                h.update(item)
             h.update(b">")
         elif dataclasses.is_dataclass(value) or isinstance(value, BaseModel):
-            h.update(self._record(value).encode())
+            h.update(self._record(value))
         else:
             raise TypeError(f"cannot fingerprint a {type(value).__qualname__}: give reused outputs plain values")
 
-    def _record(self, value) -> str:
+    def _record(self, value) -> bytes:
         known = self._records.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
         h = hashlib.sha256(type(value).__qualname__.encode())
-        if isinstance(value, BaseModel):
-            names = list(type(value).model_fields)
-            extra = value.__pydantic_extra__ or {}
+        if isinstance(value, BaseModel):  # pydantic-core serialises a model's fields (its schema fixes their types)
+            h.update(value.model_dump_json(round_trip=True).encode())
         else:
-            names = [f.name for f in dataclasses.fields(value)]
-            extra = {}
-        for name in names:
-            self._feed(h, name)
-            self._feed(h, getattr(value, name))
-        if extra:
-            self._feed(h, extra)
-        result = h.hexdigest()
+            for f in dataclasses.fields(value):
+                self._feed(h, f.name)
+                self._feed(h, getattr(value, f.name))
+        result = h.digest()[:16]
         self._records[id(value)] = (value, result)
         return result

@@ -30,13 +30,13 @@ from ..view import Sources, lookup
 from .fingerprint import Fingerprints
 from .toolchain import toolchain
 
-GONE = "gone"  # the fingerprint of a key that no longer reads anything
+GONE = b"gone"  # the fingerprint of a key that no longer reads anything
 
 
 @dataclass
 class Entry:
-    inputs: str
-    trace: tuple[tuple[tuple, str], ...]
+    inputs: bytes
+    trace: tuple[tuple[tuple, bytes], ...]  # (key, fingerprint) pairs, shared between entries
     value: object  # a body's HTML parts; a page's bytes (None once saved: the output folder has them)
 
 
@@ -63,7 +63,7 @@ class Reuse:
 
     def start(self) -> None:
         self.prints = Fingerprints()
-        self.current: dict[tuple, str] = {}
+        self.current: dict[tuple, tuple[tuple, bytes]] = {}  # key -> (key, its fingerprint now)
         self.seen_bodies: dict[tuple, Entry] = {}
         self.seen_pages: dict[str, Entry] = {}
 
@@ -75,37 +75,39 @@ class Reuse:
     def validated(self) -> dict:
         return self.memo.validated
 
-    def inputs(self, value: object) -> str:
+    def inputs(self, value: object) -> bytes:
         return self.prints.of(value)
 
-    def _now(self, key: tuple, sources: Sources) -> str:
+    def _now(self, key: tuple, sources: Sources) -> tuple[tuple, bytes]:
+        """(key, fingerprint of what it reads now): one shared pair per key,
+        so the memo pickles each key once however many entries read it."""
         known = self.current.get(key)
         if known is None:
             try:
-                known = self.prints.of(lookup(key, sources))
+                known = (key, self.prints.of(lookup(key, sources)))
             except (KeyError, StopIteration):
-                known = GONE
+                known = (key, GONE)
             self.current[key] = known
         return known
 
-    def _valid(self, entry: Entry | None, inputs: str, sources: Sources) -> bool:
+    def _valid(self, entry: Entry | None, inputs: bytes, sources: Sources) -> bool:
         return (entry is not None and entry.inputs == inputs
-                and all(self._now(key, sources) == seen for key, seen in entry.trace))
+                and all(self._now(key, sources)[1] == seen for key, seen in entry.trace))
 
-    def _entry(self, inputs: str, reads, sources: Sources, value) -> Entry:
-        return Entry(inputs, tuple((key, self._now(key, sources)) for key in reads), value)
+    def _entry(self, inputs: bytes, reads, sources: Sources, value) -> Entry:
+        return Entry(inputs, tuple(self._now(key, sources) for key in reads), value)
 
-    def body(self, name: tuple, inputs: str, sources: Sources) -> dict | None:
+    def body(self, name: tuple, inputs: bytes, sources: Sources) -> dict | None:
         entry = self.memo.bodies.get(name)
         if not self._valid(entry, inputs, sources):
             return None
         self.seen_bodies[name] = entry
         return entry.value
 
-    def keep_body(self, name: tuple, inputs: str, reads, sources: Sources, parts: dict) -> None:
+    def keep_body(self, name: tuple, inputs: bytes, reads, sources: Sources, parts: dict) -> None:
         self.seen_bodies[name] = self._entry(inputs, reads, sources, parts)
 
-    def page(self, url: str, path: str, inputs: str, sources: Sources) -> Output | None:
+    def page(self, url: str, path: str, inputs: bytes, sources: Sources) -> Output | None:
         entry = self.memo.pages.get(url)
         if not self._valid(entry, inputs, sources):
             return None
@@ -117,7 +119,7 @@ class Reuse:
             return Output(path, None, self.previous_output / path)
         return None
 
-    def keep_page(self, url: str, inputs: str, reads, sources: Sources, data: bytes) -> None:
+    def keep_page(self, url: str, inputs: bytes, reads, sources: Sources, data: bytes) -> None:
         self.seen_pages[url] = self._entry(inputs, reads, sources, data)
 
     def finish(self) -> None:

@@ -3,10 +3,7 @@ same values at every compaction level, only the layout switches change."""
 
 from __future__ import annotations
 
-import functools
 import re
-
-import segno
 
 from ..model import Citation, Node, SiteGraph
 
@@ -32,13 +29,6 @@ def one_line(markdown: str) -> str:
     if len(first) > WHY_LIMIT:
         first = first[: WHY_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return first
-
-
-@functools.lru_cache(maxsize=1024)
-def qr_code(url: str) -> str:
-    """The QR code of a card's address, as an SVG data URI. Encoding takes
-    about 9 ms, and every card asks once per layout and page size: made once."""
-    return segno.make(f"https://{url}/", error="m").svg_data_uri(scale=4, border=0, dark="#1d2a30")
 
 
 def card_citations(graph: SiteGraph, routine: Node) -> tuple[Citation, ...]:
@@ -86,7 +76,6 @@ def card_context(graph: SiteGraph, routine: Node, size: str, level: int, stylesh
         "exercises": items,
         "citations": card_citations(graph, routine),
         "short_url": url,
-        "qr": qr_code(url),
         "level": level,
         "images": layout["images"],
         "cues": layout["cues"],
