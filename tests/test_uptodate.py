@@ -73,3 +73,29 @@ def test_the_command_says_nothing_changed_and_repeats_the_warnings(make_project)
     assert "unused-2001-study" in again.stderr and again.stderr.count("warning:") == first.stderr.count("warning:") == 1
     built = run_cli("build", cwd=root)  # PDF cards on: another build
     assert built.returncode == 0 and "Built " in built.stdout
+
+
+def test_a_newly_installed_font_rebuilds_and_renders_the_cards_again(make_project, tmp_path):
+    """Fonts and PDF libraries shape the cards' bytes: a font installed since
+    the last build (here in ~/.fonts) means a real build, and the cards are
+    not taken from the cache."""
+    import subprocess
+    import sys
+
+    root = make_project()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+
+    def cli_build() -> str:
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--no-search"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "2 PDFs (2 rendered, 0 from cache)" in cli_build()
+    assert "Nothing changed since the last build" in cli_build()
+    (home / ".fonts").mkdir()
+    (home / ".fonts" / "NewSans.ttf").write_bytes(b"not really a font, but a new file where fontconfig looks")
+    rebuilt = cli_build()
+    assert "Nothing changed" not in rebuilt and "2 PDFs (2 rendered, 0 from cache)" in rebuilt
