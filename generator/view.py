@@ -37,7 +37,10 @@ def lookup(key: tuple, sources: Sources) -> Any:
     study that no longer exists (a remembered output is then out of date)."""
     what, graph = key[0], sources.graph
     if what == "attr":
-        return getattr(graph.by_key[(key[1], key[2])], key[3])
+        value = getattr(graph.by_key[(key[1], key[2])], key[3])
+        if callable(value):  # a node's methods are prehab's, not data a template may show
+            raise AttributeError(key[3])
+        return value
     if what == "list":
         return tuple((n.kind, n.slug) for n in getattr(graph, key[1]))
     if what == "has":

@@ -85,7 +85,7 @@ class Reuse:
         if known is None:
             try:
                 known = (key, self.prints.of(lookup(key, sources)))
-            except (KeyError, StopIteration):
+            except (KeyError, AttributeError, StopIteration):
                 known = (key, GONE)
             self.current[key] = known
         return known
