@@ -1,23 +1,118 @@
 """Shared test fixtures: `make_project` writes a tiny inline site (a valid
-minimal publication, plus or minus the files a test names), `demo_build`
-builds the real demo content once per session, and helpers parse HTML."""
+minimal publication, plus or minus the files a test names), `demo_project`
+is a copy of the demo content, `demo_build` builds it once per session, and
+helpers parse HTML.
+
+Hygiene: tests never write outside their own temporary folders. Before any
+test runs, this module points the per-user folders (XDG_CACHE_HOME and
+friends, inherited by every subprocess: prehab's memo key, Chromium's crash
+reports, dconf) and Hypothesis's storage at a session temp folder, and
+snapshots the repository and the real ~/.cache/prehab; at the end of the
+session `pytest_sessionfinish` fails the run and lists every path a test
+created, changed or deleted there."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-import pytest
-from bs4 import BeautifulSoup
-
-from generator.build import build_site
-from generator.config import BuildOptions
-from generator.diagnostics import ContentErrors
-
 REPO = Path(__file__).resolve().parent.parent
+
+# The real per-user prehab folder, resolved before the environment is redirected.
+REAL_USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prehab"
+USER_DIRS = Path(tempfile.mkdtemp(prefix="prehab-tests-user-"))
+atexit.register(shutil.rmtree, USER_DIRS, ignore_errors=True)
+for _name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+    (USER_DIRS / _name.lower()).mkdir()
+    os.environ[_name] = str(USER_DIRS / _name.lower())
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(USER_DIRS / "hypothesis")  # not ./.hypothesis in the repository
+
+import pytest  # noqa: E402
+from bs4 import BeautifulSoup  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+from generator.build import build_site  # noqa: E402
+from generator.config import BuildOptions  # noqa: E402
+from generator.diagnostics import ContentErrors  # noqa: E402
+
+set_hypothesis_home_dir(USER_DIRS / "hypothesis")
+
+# Relative to REPO: never looked into. site_output and .prehab-cache are
+# watched: `make test` writes them with its own `prehab build`, but before
+# the session starts, so any change during the session is a test's.
+UNWATCHED = {".git", ".venv", ".pytest_cache", "tools/node_modules"}
+
+
+def tree_state(root: Path, skip: set[str] = frozenset()) -> dict[str, tuple]:
+    """relative path -> (kind, mtime, size, inode) of every file, link and
+    folder under root (folders by existence only: their mtimes move when
+    Python writes a __pycache__ into them)."""
+    state: dict[str, tuple] = {}
+    if not root.exists():
+        return state
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        rel_here = here.relative_to(root)
+        dirs[:] = [d for d in dirs if d != "__pycache__" and (rel_here / d).as_posix() not in skip]
+        for name in dirs:
+            state[(rel_here / name).as_posix() + "/"] = ("dir",)
+        for name in files:
+            try:
+                info = (here / name).lstat()
+            except FileNotFoundError:  # vanished while we looked
+                continue
+            state[(rel_here / name).as_posix()] = ("file", info.st_mtime_ns, info.st_size, info.st_ino)
+    return state
+
+
+def outside_state() -> dict[str, dict[str, tuple]]:
+    return {str(REPO): tree_state(REPO, UNWATCHED), str(REAL_USER_CACHE): tree_state(REAL_USER_CACHE)}
+
+
+def outside_changes(before: dict[str, dict[str, tuple]], after: dict[str, dict[str, tuple]]) -> list[str]:
+    """'created/deleted/modified path' lines; a created or deleted folder
+    stands for everything in it."""
+    problems = []
+    for root, old in before.items():
+        new = after[root]
+        folders: list[str] = []  # created or deleted folders already listed
+        for rel in sorted(new.keys() | old.keys()):
+            if any(rel.startswith(folder) for folder in folders):
+                continue
+            if rel not in old or rel not in new:
+                problems.append(f"{'created ' if rel not in old else 'deleted '} {root}/{rel}")
+                if rel.endswith("/"):
+                    folders.append(rel)
+            elif old[rel] != new[rel]:
+                problems.append(f"modified {root}/{rel}")
+    return problems
+
+
+BEFORE_SESSION = outside_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    problems = outside_changes(BEFORE_SESSION, outside_state())
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["tests wrote outside their temporary folders (the repository or ~/.cache/prehab):", *problems]
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("=", "test hygiene", red=True)
+            for line in lines:
+                reporter.write_line(line, red=True)
+        else:
+            print("\n".join(lines), file=sys.stderr)
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 TODAY = dt.date(2026, 11, 25)
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 30" width="40" height="30"><title>figure</title><rect width="40" height="30" fill="#0f5257"/></svg>\n'
 
@@ -200,11 +295,36 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+# A card may take as long as it likes in a test: the time limit is its own
+# test (test_pdf), and a loaded machine must not fail a card that fits.
+NO_CARD_TIME_LIMIT = "timeout_seconds = 3600"
+
+
+def without_card_time_limit(site_toml: str) -> str:
+    """site.toml text with the card time limit at its maximum."""
+    if "\n[pdf]\n" in site_toml:
+        return site_toml.replace("\n[pdf]\n", f"\n[pdf]\n{NO_CARD_TIME_LIMIT}\n", 1)
+    return site_toml.rstrip("\n") + f"\n\n[pdf]\n{NO_CARD_TIME_LIMIT}\n"
+
+
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory):
+def demo_project(tmp_path_factory):
+    """A copy of the demo publication (content/ and templates/), so that its
+    builds, caches and locks land in a temporary folder, never in the
+    repository. Shared by the session: tests only build and check it."""
+    root = tmp_path_factory.mktemp("demo") / "project"
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    site = root / "content/site.toml"
+    site.write_text(without_card_time_limit(site.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo_project, tmp_path_factory):
     """The demo publication, built once: (output folder, BuildResult)."""
-    out = tmp_path_factory.mktemp("demo") / "site"
-    result = build_site(REPO, out, BuildOptions(), today=TODAY)
+    out = tmp_path_factory.mktemp("demo-site") / "site"
+    result = build_site(demo_project, out, BuildOptions(), today=TODAY)
     return out, result
 
 

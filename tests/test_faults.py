@@ -49,19 +49,51 @@ def test_disk_errors_while_writing_keep_the_old_site(make_project, monkeypatch, 
     assert not list(root.glob(".site_output.*"))
 
 
-def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project):
+# `prehab build`, with every PDF card held at the start of its rendering
+# until the test says so: a SIGTERM then lands mid-build on any machine.
+HELD_CARDS_BUILD = """
+import sys, time
+from pathlib import Path
+
+import weasyprint
+
+started, release = Path(sys.argv[1]), Path(sys.argv[2])
+real_render = weasyprint.HTML.render
+
+
+def held_render(self, *args, **kwargs):
+    started.touch()
+    deadline = time.monotonic() + 600
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return real_render(self, *args, **kwargs)
+
+
+weasyprint.HTML.render = held_render  # card workers are forked from this process: they inherit it
+from generator.cli import main
+
+sys.exit(main(["build"]))
+"""
+
+
+def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project, tmp_path):
     root = make_project()
     assert run_cli("build", "--no-pdf", cwd=root).returncode == 0
     before = snapshot(root / "site_output")
-    for i in range(12):  # many cards to render: a build that takes a while
+    for i in range(12):  # many cards to render
         (root / f"content/routines/r{i}.md").write_text(f"---\ntitle: Routine {i}\nsummary: S.\ntimes_per_week: 3\nminutes: 10\n"
                                                        f"weeks: {i + 1}\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n")
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (root / ".prehab-cache/cards").exists():
-        time.sleep(0.05)
-    time.sleep(0.3)
-    process.send_signal(signal.SIGTERM)
+    started, release = tmp_path / "card-started", tmp_path / "release-cards"
+    process = subprocess.Popen([sys.executable, "-c", HELD_CARDS_BUILD, str(started), str(release)], cwd=root,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not started.exists() and process.poll() is None:
+            time.sleep(0.05)
+        assert started.exists(), "the build never started rendering a card"
+        process.send_signal(signal.SIGTERM)  # the build is rendering cards: it cannot have finished
+    finally:
+        release.touch()
     _, err = process.communicate(timeout=120)
     assert process.returncode == cli.EXIT_INTERRUPTED, err
     assert "interrupted; the previous site was left as it was" in err and "Traceback" not in err
@@ -77,19 +109,21 @@ def test_a_second_build_waits_for_the_first_and_says_who_holds_the_lock(make_pro
     def hold():
         with project_lock(root, "prehab serve"):
             held.set()
-            release.wait(30)
+            release.wait(600)  # until the test is done with it, however long that takes
 
     holder = threading.Thread(target=hold)
     holder.start()
-    held.wait(10)
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=root, stderr=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stderr.readline()
-    assert line.startswith("waiting for prehab serve (pid ") and line.rstrip().endswith("to finish")
-    time.sleep(0.5)
-    assert process.poll() is None, "the second build did not wait"
-    release.set()
-    holder.join()
+    try:
+        assert held.wait(60)
+        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=root, stderr=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True)
+        line = process.stderr.readline()
+        assert line.startswith("waiting for prehab serve (pid ") and line.rstrip().endswith("to finish")
+        time.sleep(0.5)  # a build that did not wait would be done or writing by now; a slow machine only makes this lenient
+        assert process.poll() is None and not (root / "site_output").exists(), "the second build did not wait"
+    finally:
+        release.set()
+        holder.join()
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 0 and out.startswith("Built ")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import MINIMAL, SVG, build, build_errors, run_cli
+from conftest import MINIMAL, SVG, build, build_errors, run_cli, without_card_time_limit
 from generator.pdf.card import one_line
 
 SIZES = {"a4": (595, 842), "letter": (612, 792)}
@@ -79,8 +79,15 @@ def many_exercises(count: int) -> dict[str, str]:
     return files
 
 
+# long cards take seconds per layout tried: no time limit, so a loaded machine cannot fail them
+NO_TIME_LIMIT = {"content/site.toml": without_card_time_limit(MINIMAL["content/site.toml"])}
+# The fewest exercises that fit on neither an A4 nor a Letter card, measured:
+# 21 and 22 fail on Letter only, 23 on both; two more for a margin.
+CANNOT_FIT = 25
+
+
 def test_a_fourteen_exercise_routine_is_compacted_onto_one_page(make_project, tmp_path):
-    root = make_project(many_exercises(14))
+    root = make_project({**many_exercises(14), **NO_TIME_LIMIT})
     out = tmp_path / "site"
     build(root, out, pdf=True)
     for size in SIZES:
@@ -92,14 +99,15 @@ def test_a_fourteen_exercise_routine_is_compacted_onto_one_page(make_project, tm
 
 
 def test_a_routine_that_cannot_fit_fails_and_keeps_the_old_site(make_project):
-    root = make_project()
+    root = make_project(NO_TIME_LIMIT)
     assert run_cli("build", cwd=root).returncode == 0
     before = (root / "site_output/index.html").read_bytes()
-    for rel, text in many_exercises(40).items():
+    for rel, text in many_exercises(CANNOT_FIT).items():
         (root / rel).write_text(text)
     result = run_cli("build", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert re.search(r"^content/routines/long\.md: routine card does not fit on one A4 page: 40 exercises and a 8-week tracker need \d pages", result.stderr, re.M)
+    assert re.search(rf"^content/routines/long\.md: routine card does not fit on one A4 page: {CANNOT_FIT} exercises and a 8-week tracker need \d pages",
+                     result.stderr, re.M), result.stderr
     assert "content/routines/long.md: routine card does not fit on one Letter page" in result.stderr
     assert (root / "site_output/index.html").read_bytes() == before
     assert not (root / "site_output/routines/long").exists()
@@ -153,7 +161,8 @@ def test_one_line_why_is_plain_text_first_sentence():
     assert one_line("See [[goblet-squat|the squat]] now.") == "See the squat now."
 
 
-@pytest.mark.parametrize("setting, words", [("timeout_seconds = 0.05", "the time limit (0.05 s)"), ("memory_mb = 256", "the memory limit")])
+# 1 ms: no machine renders a PDF card in a worker process that fast, so the limit is always exceeded
+@pytest.mark.parametrize("setting, words", [("timeout_seconds = 0.001", "the time limit (0.001 s)"), ("memory_mb = 256", "the memory limit")])
 def test_a_card_over_its_time_or_memory_limit_fails_alone_with_a_clear_message(make_project, setting, words):
     site = MINIMAL["content/site.toml"] + f"\n[pdf]\n{setting}\n"
     root = make_project({"content/site.toml": site})

@@ -64,8 +64,16 @@ def test_an_article_loads_under_100_kb_before_images_with_no_layout_shift(site):
     page.on("response", lambda r: sizes.__setitem__(r.url, (r.request.resource_type, len(r.body()) if r.ok else 0)))
     page.goto(base + "/articles/lower-back-pain-running/")
     page.wait_for_load_state("networkidle")
-    page.mouse.wheel(0, 20000)  # bring every lazy image in
-    page.wait_for_timeout(500)
+    # bring every lazy image in, one by one, and wait until each has loaded (not a fixed time)
+    page.evaluate("""async () => {
+        for (const img of document.images) {
+            img.scrollIntoView({block: 'center'});
+            await img.decode().catch(() => {});
+        }
+        window.scrollTo(0, document.body.scrollHeight);
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    }""")
+    page.wait_for_function("[...document.images].every(img => img.complete)")
     before_images = sum(size for kind, size in sizes.values() if kind != "image")
     assert before_images < 100_000, sizes
     assert page.evaluate("window.__shift") == 0

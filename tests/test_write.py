@@ -81,13 +81,13 @@ def test_build_outside_a_project_says_so_in_one_sentence(tmp_path):
     assert "is not a prehab project" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_the_demo_with_pdfs_and_search_builds_byte_identical_in_two_folders(demo_build, tmp_path):
-    from conftest import REPO, TODAY
+def test_the_demo_with_pdfs_and_search_builds_byte_identical_in_two_folders(demo_project, demo_build, tmp_path):
+    from conftest import TODAY
     from generator.build import build_site
     from generator.config import BuildOptions
 
     first, _ = demo_build
-    build_site(REPO, tmp_path / "again", BuildOptions(), today=TODAY)
+    build_site(demo_project, tmp_path / "again", BuildOptions(), today=TODAY)
     one, two = snapshot(first), snapshot(tmp_path / "again")
     assert one.keys() == two.keys()
     assert [p for p in one if one[p] != two[p]] == []
