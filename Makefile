@@ -14,6 +14,8 @@ build: $(VENV)/.installed
 	$(BIN)/prehab build
 
 test: $(VENV)/.installed-test system-deps tools/node_modules/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/prehab build
 	$(BIN)/python -m pytest -q
 
