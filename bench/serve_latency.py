@@ -29,9 +29,10 @@ sys.path.insert(0, str(HERE))
 from browser import chromium  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 
-
 PAINTED = "() => performance.getEntriesByName('first-contentful-paint').length > 0"
-PAINT_TIME = "performance.timeOrigin + performance.getEntriesByName('first-contentful-paint')[0].startTime"
+PAINT_TIME = (
+    "performance.timeOrigin + performance.getEntriesByName('first-contentful-paint')[0].startTime"
+)
 
 
 def wait_for(log: Path, text: str, timeout: float = 900) -> None:
@@ -63,8 +64,20 @@ def main() -> None:
     port = 8700 + (args.articles % 97)
     log = work / "serve.log"
     with open(log, "w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", str(port)],
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--project",
+                str(project),
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_for(log, "serving http")
         wait_for(log, "cards ready")
@@ -86,21 +99,33 @@ def main() -> None:
                 marker = f"Edit number {run} for the benchmark."
                 start = time.time()  # wall clock: the browser's timeOrigin is on the same clock
                 article.write_text(original.replace("\n## ", f"\n{marker}\n\n## ", 1))
-                page.wait_for_function(f"() => document.body.innerText.includes({marker!r})", timeout=60000)
+                page.wait_for_function(
+                    f"() => document.body.innerText.includes({marker!r})", timeout=60000
+                )
                 page.wait_for_function(PAINTED)
                 painted = page.evaluate(PAINT_TIME)
                 times.append(painted / 1000 - start)
                 page.wait_for_function("() => window.LiveReload !== undefined")
                 time.sleep(0.3)
             article.write_text(original)
-        site = f"generated site of {args.articles} articles, {args.exercises or args.articles // 10} exercises, {args.routines or args.articles // 40} routines" if args.articles else "demo site"
+        site = (
+            f"generated site of {args.articles} articles, {args.exercises or args.articles // 10} exercises, {args.routines or args.articles // 40} routines"
+            if args.articles
+            else "demo site"
+        )
         print(f"{site}: edit-to-reload " + ", ".join(f"{t * 1000:.0f}" for t in times) + " ms")
         median = statistics.median(times)
         baseline = statistics.median(reloads)
-        print(f"median edit-to-reload {median * 1000:.0f} ms; plain tab reload {baseline * 1000:.0f} ms "
-              f"(ratio {median / baseline:.1f}x)")
+        print(
+            f"median edit-to-reload {median * 1000:.0f} ms; plain tab reload {baseline * 1000:.0f} ms "
+            f"(ratio {median / baseline:.1f}x)"
+        )
         print("server log (last rebuilds):")
-        print("\n".join(line for line in log.read_text().splitlines() if line.startswith("rebuilt"))[-600:])
+        print(
+            "\n".join(line for line in log.read_text().splitlines() if line.startswith("rebuilt"))[
+                -600:
+            ]
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

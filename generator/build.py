@@ -27,7 +27,16 @@ from .feeds import render_feeds
 from .images import process_images
 from .incremental.cache import Cache
 from .incremental.memo import Reuse, load_memo, save_memo
-from .incremental.uptodate import CACHE_FOLDER, STAMP_NAME, Stamp, check, output_hash, unchanged_summary, warnings_of, write_stamp
+from .incremental.uptodate import (
+    CACHE_FOLDER,
+    STAMP_NAME,
+    Stamp,
+    check,
+    output_hash,
+    unchanged_summary,
+    warnings_of,
+    write_stamp,
+)
 from .load import Limits, load_content
 from .lock import project_lock
 from .markup import render_markup
@@ -70,7 +79,9 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     cards: CardsResult | None = None
-    updating: frozenset[str] = frozenset()  # routines whose cards are being re-rendered (dev server)
+    updating: frozenset[str] = (
+        frozenset()
+    )  # routines whose cards are being re-rendered (dev server)
     unchanged: bool = False  # nothing changed since the last build: nothing was done
     stamp: Stamp | None = None  # with `unchanged`: what the last build made
 
@@ -81,9 +92,11 @@ class BuildResult:
     def summary(self) -> str:
         if self.unchanged:
             return unchanged_summary(self.stamp, self.output, self.seconds)
-        return (f"Built {self.pages} pages, {self.pdfs_rendered + self.pdf_cache_hits} PDFs "
-                f"({self.pdfs_rendered} rendered, {self.pdf_cache_hits} from cache) into {self.output} "
-                f"in {self.seconds:.2f} s")
+        return (
+            f"Built {self.pages} pages, {self.pdfs_rendered + self.pdf_cache_hits} PDFs "
+            f"({self.pdfs_rendered} rendered, {self.pdf_cache_hits} from cache) into {self.output} "
+            f"in {self.seconds:.2f} s"
+        )
 
 
 class _Clock:
@@ -97,8 +110,14 @@ class _Clock:
         self.last = now
 
 
-def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: dt.date | None = None,
-                 reuse: Reuse | None = None, progress=None, cards: CardsResult | None = None) -> BuildResult:
+def compile_site(
+    project: Path,
+    options: BuildOptions = BuildOptions(),
+    today: dt.date | None = None,
+    reuse: Reuse | None = None,
+    progress=None,
+    cards: CardsResult | None = None,
+) -> BuildResult:
     """Every output of the site, in memory. Raises ContentErrors (carrying
     every problem) when the content has errors. With `options.pdf` off and
     the `cards` of an earlier build (the dev server), routine pages link
@@ -107,6 +126,7 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     clock = _Clock()
     report = Report()
     result = BuildResult(report)
+
     def cache(namespace: str) -> Cache:  # without reuse, a cache that never finds anything
         return Cache(reuse.cache_root if reuse else None, namespace)
 
@@ -115,8 +135,11 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     if options.base_url and config is not None:
         config = config.model_copy(update={"base_url": options.base_url.rstrip("/")})
     limits = config.limits if config is not None else LimitSettings()
-    loaded, problems = load_content(project, reuse.parsed if reuse else None,
-                                    Limits(limits.markdown_kb * 1024, limits.front_matter_kb * 1024, limits.image_kb * 1024))
+    loaded, problems = load_content(
+        project,
+        reuse.parsed if reuse else None,
+        Limits(limits.markdown_kb * 1024, limits.front_matter_kb * 1024, limits.image_kb * 1024),
+    )
     report.add(problems)
     clock.lap("load")
     content, problems = validate_content(loaded, reuse.validated if reuse else None)
@@ -154,8 +177,19 @@ def compile_site(project: Path, options: BuildOptions = BuildOptions(), today: d
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
     sources = Sources(graph, html, images, routine_cards(graph, cards, updating), templates)
     pages, rendered = render_pages(graph, sources, env, assets, reuse, workers=workers)
-    page_urls = [graph.urls.asset(o.path[: -len("index.html")]) for o in pages if o.path.endswith("index.html")]
-    result.outputs = pages + render_feeds(graph, page_urls, html) + [builder_data(graph)] + asset_outputs + image_outputs + cards.outputs
+    page_urls = [
+        graph.urls.asset(o.path[: -len("index.html")])
+        for o in pages
+        if o.path.endswith("index.html")
+    ]
+    result.outputs = (
+        pages
+        + render_feeds(graph, page_urls, html)
+        + [builder_data(graph)]
+        + asset_outputs
+        + image_outputs
+        + cards.outputs
+    )
     result.copies = content_images(project / "content", graph.images)
     report.add(output_collisions(result.outputs, result.copies))
     if report.has_errors():
@@ -174,15 +208,32 @@ def output_collisions(outputs: list[Output], copies: list[Copy]) -> list[Diagnos
     """Two outputs at the same path, or at paths that differ only by case or
     Unicode normalisation (they overwrite each other on macOS and Windows)."""
     seen: dict[str, list[str]] = {}
-    for path, source in [(o.path, f"generated {o.path}") for o in outputs] + [(c.path, f"content/{c.path}") for c in copies]:
+    for path, source in [(o.path, f"generated {o.path}") for o in outputs] + [
+        (c.path, f"content/{c.path}") for c in copies
+    ]:
         seen.setdefault(unicodedata.normalize("NFC", path).casefold(), []).append(source)
-    return [Diagnostic(sorted(s for s in sources if s.startswith("content/"))[0] if any(s.startswith("content/") for s in sources) else sources[0],
-                       None, f"these files would land on the same output path ({', '.join(sorted(sources))}); rename one", code="output-collision")
-            for sources in seen.values() if len(sources) > 1]
+    return [
+        Diagnostic(
+            sorted(s for s in sources if s.startswith("content/"))[0]
+            if any(s.startswith("content/") for s in sources)
+            else sources[0],
+            None,
+            f"these files would land on the same output path ({', '.join(sorted(sources))}); rename one",
+            code="output-collision",
+        )
+        for sources in seen.values()
+        if len(sources) > 1
+    ]
 
 
-def build_site(project: Path, output: Path | None = None, options: BuildOptions = BuildOptions(),
-               today: dt.date | None = None, progress=None, session: Session | None = None) -> BuildResult:
+def build_site(
+    project: Path,
+    output: Path | None = None,
+    options: BuildOptions = BuildOptions(),
+    today: dt.date | None = None,
+    progress=None,
+    session: Session | None = None,
+) -> BuildResult:
     """Build the site of `project` into `output` (default project/site_output).
     The previous output is replaced only when the whole build succeeded.
     Without a `session`, the memo comes from and goes back to the project's
@@ -203,23 +254,36 @@ def build_site(project: Path, output: Path | None = None, options: BuildOptions 
     return result
 
 
-def _build_in_place(project: Path, output: Path, options: BuildOptions, today: dt.date, progress, session: Session) -> BuildResult:
+def _build_in_place(
+    project: Path, output: Path, options: BuildOptions, today: dt.date, progress, session: Session
+) -> BuildResult:
     session.reuse.start()
     result = compile_site(project, options, today, session.reuse, progress, cards=session.cards)
-    result.files, session.written = sync_folder(output, result.outputs, result.copies, session.written)
+    result.files, session.written = sync_folder(
+        output, result.outputs, result.copies, session.written
+    )
     session.reuse.finish()
     if options.pdf:
         session.cards = result.cards
     return result
 
 
-def _build_and_swap(project: Path, output: Path, options: BuildOptions, today: dt.date, progress) -> BuildResult:
+def _build_and_swap(
+    project: Path, output: Path, options: BuildOptions, today: dt.date, progress
+) -> BuildResult:
     start = time.perf_counter()
     now = check(project, output, options, today)
     last = now.stamp
     if now.current:
-        result = BuildResult(Report(warnings_of(last.warnings)), output, unchanged=True, stamp=last, pages=last.totals["pages"],
-                             files=last.totals["files"], pdf_cache_hits=last.totals["pdfs"])
+        result = BuildResult(
+            Report(warnings_of(last.warnings)),
+            output,
+            unchanged=True,
+            stamp=last,
+            pages=last.totals["pages"],
+            files=last.totals["files"],
+            pdf_cache_hits=last.totals["pdfs"],
+        )
         result.timings = {"up-to-date check": time.perf_counter() - start}
         return result
     memo_path = project / CACHE_FOLDER / MEMO_NAME
@@ -239,16 +303,32 @@ def _build_and_swap(project: Path, output: Path, options: BuildOptions, today: d
     removing: list[threading.Thread] = []  # the replaced output is deleted while the memo is saved
 
     def remove_old(folder: Path) -> None:
-        removing.append(threading.Thread(target=shutil.rmtree, args=(folder, True), name="prehab-remove-old"))
+        removing.append(
+            threading.Thread(target=shutil.rmtree, args=(folder, True), name="prehab-remove-old")
+        )
         removing[-1].start()
 
-    result.bytes_written = write_site(output, result.outputs, result.copies, before_swap=search, remove_old=remove_old)
+    result.bytes_written = write_site(
+        output, result.outputs, result.copies, before_swap=search, remove_old=remove_old
+    )
     reuse.finish()
     save_memo(memo_path, reuse.memo)
     result.files = len(result.outputs) + len(result.copies)
-    totals = {"pages": result.pages, "files": result.files, "pdfs": result.pdfs_rendered + result.pdf_cache_hits}
-    write_stamp(project / CACHE_FOLDER / STAMP_NAME, Stamp(now.inputs, output_hash(output), totals,
-                                                           [d.as_record() for d in result.report.warnings], now.files))
+    totals = {
+        "pages": result.pages,
+        "files": result.files,
+        "pdfs": result.pdfs_rendered + result.pdf_cache_hits,
+    }
+    write_stamp(
+        project / CACHE_FOLDER / STAMP_NAME,
+        Stamp(
+            now.inputs,
+            output_hash(output),
+            totals,
+            [d.as_record() for d in result.report.warnings],
+            now.files,
+        ),
+    )
     for thread in removing:
         thread.join()
     return result

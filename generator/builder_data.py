@@ -16,21 +16,31 @@ def builder_data(graph: SiteGraph) -> Output:
     exercises = []
     for node in graph.exercises:
         meta = node.meta
-        exercises.append({
-            "slug": node.slug,
-            "title": node.title,
-            "url": node.url,
-            "summary": meta.summary,
-            "image": graph.urls.asset(meta.image.src) if meta.image else None,
-            "alt": meta.image.alt if meta.image else "",
-            "level": meta.level,
-            "areas": [{"slug": a, "name": graph.config.body_areas[a]} for a in node.areas],
-            "equipment": list(meta.equipment),
-            "dose": {"sets": node.dose.sets, "reps": node.dose.reps, "seconds": node.dose.seconds,
-                     "per_side": node.dose.per_side, "rest_seconds": node.dose.rest_seconds},
-            "dose_text": node.dose.text,
-            "cues": list(meta.cues),
-            "why": one_line(meta.why_it_works),
-        })
+        exercises.append(
+            {
+                "slug": node.slug,
+                "title": node.title,
+                "url": node.url,
+                "summary": meta.summary,
+                "image": graph.urls.asset(meta.image.src) if meta.image else None,
+                "alt": meta.image.alt if meta.image else "",
+                "level": meta.level,
+                "areas": [{"slug": a, "name": graph.config.body_areas[a]} for a in node.areas],
+                "equipment": list(meta.equipment),
+                "dose": {
+                    "sets": node.dose.sets,
+                    "reps": node.dose.reps,
+                    "seconds": node.dose.seconds,
+                    "per_side": node.dose.per_side,
+                    "rest_seconds": node.dose.rest_seconds,
+                },
+                "dose_text": node.dose.text,
+                "cues": list(meta.cues),
+                "why": one_line(meta.why_it_works),
+            }
+        )
     data = {"site": graph.config.title, "base_url": graph.config.base_url, "exercises": exercises}
-    return Output(DATA_PATH, (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8"))
+    return Output(
+        DATA_PATH,
+        (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8"),
+    )

@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import compile_site
-from .incremental.memo import Reuse
-from .incremental.uptodate import CACHE_FOLDER
 from .config import BuildOptions
 from .diagnostics import ERROR, WARNING, ContentErrors, Diagnostic, Report
+from .incremental.memo import Reuse
+from .incremental.uptodate import CACHE_FOLDER
 from .model import Node, SiteGraph
 
 SUMMARY_ADVICE = 160  # search engines cut descriptions at about this length
@@ -41,11 +41,18 @@ class _Page(HTMLParser):
                 self.refs.append((name, attrs[name]))
 
 
-def check_site(project: Path, options: BuildOptions = BuildOptions(), external: bool = False, cache_root: Path | None = None,
-               progress=None) -> Report:
+def check_site(
+    project: Path,
+    options: BuildOptions = BuildOptions(),
+    external: bool = False,
+    cache_root: Path | None = None,
+    progress=None,
+) -> Report:
     """All problems of the site, as one report. Writes nothing but caches."""
     try:
-        cards_and_images = Reuse(cache_root=cache_root or project / CACHE_FOLDER)  # a check renders no card twice
+        cards_and_images = Reuse(
+            cache_root=cache_root or project / CACHE_FOLDER
+        )  # a check renders no card twice
         result = compile_site(project, options, reuse=cards_and_images, progress=progress)
     except ContentErrors as exc:
         return exc.report
@@ -67,26 +74,65 @@ def check_site(project: Path, options: BuildOptions = BuildOptions(), external: 
             parts = urlsplit(url)
             where = _locate(node, url, path)
             if parts.scheme in ("http", "https"):
-                if not parts.netloc or " " in url or "." not in parts.netloc.split(":")[0] and parts.hostname != "localhost":
-                    report.add([Diagnostic(*where, f"malformed link '{url}': an external link needs a full address such as https://example.org/page", code="bad-url")])
+                if (
+                    not parts.netloc
+                    or " " in url
+                    or "." not in parts.netloc.split(":")[0]
+                    and parts.hostname != "localhost"
+                ):
+                    report.add(
+                        [
+                            Diagnostic(
+                                *where,
+                                f"malformed link '{url}': an external link needs a full address such as https://example.org/page",
+                                code="bad-url",
+                            )
+                        ]
+                    )
                 elif node is not None:
                     external_urls[url].append(where)
                 continue
-            if parts.scheme in ("mailto", "data") or (parts.scheme and parts.scheme not in ("http", "https")):
+            if parts.scheme in ("mailto", "data") or (
+                parts.scheme and parts.scheme not in ("http", "https")
+            ):
                 continue
             target = _target(path, parts.path, graph.urls.base_path)
             if target is None:
                 continue
             used_files.add(target)
             if target not in files:
-                report.add([Diagnostic(*where, f"broken link '{url}': no page or file at {parts.path}", code="broken-link")])
-            elif parts.fragment and target in parsed and unquote(parts.fragment) not in parsed[target].ids:
-                report.add([Diagnostic(*where, f"broken link '{url}': the page has no '#{parts.fragment}' (no heading or element with that id)", code="broken-fragment")])
+                report.add(
+                    [
+                        Diagnostic(
+                            *where,
+                            f"broken link '{url}': no page or file at {parts.path}",
+                            code="broken-link",
+                        )
+                    ]
+                )
+            elif (
+                parts.fragment
+                and target in parsed
+                and unquote(parts.fragment) not in parsed[target].ids
+            ):
+                report.add(
+                    [
+                        Diagnostic(
+                            *where,
+                            f"broken link '{url}': the page has no '#{parts.fragment}' (no heading or element with that id)",
+                            code="broken-fragment",
+                        )
+                    ]
+                )
     report.add(_editorial(graph, used_files))
     if external:
         from .external import check_external
 
-        report.add(check_external(external_urls, cache_root or project / ".prehab-cache", progress=progress))
+        report.add(
+            check_external(
+                external_urls, cache_root or project / ".prehab-cache", progress=progress
+            )
+        )
     return report
 
 
@@ -110,9 +156,15 @@ def _target(page: str, link_path: str, base_path: str) -> str | None:
     if not link_path:
         return page
     if link_path.startswith("/"):
-        path = link_path[len(base_path):] if base_path and link_path.startswith(base_path) else link_path
+        path = (
+            link_path[len(base_path) :]
+            if base_path and link_path.startswith(base_path)
+            else link_path
+        )
     else:
-        path = posixpath.normpath(posixpath.join("/" + posixpath.dirname(page), link_path)) + ("/" if link_path.endswith("/") else "")
+        path = posixpath.normpath(posixpath.join("/" + posixpath.dirname(page), link_path)) + (
+            "/" if link_path.endswith("/") else ""
+        )
     path = unquote(path).lstrip("/")
     return path + "index.html" if path == "" or path.endswith("/") else path
 
@@ -125,20 +177,60 @@ def _editorial(graph: SiteGraph, used_files: set[str]) -> list[Diagnostic]:
             titles[node.title.strip().lower()].append(node)
         summary = getattr(node.meta, "summary", "") if node.kind != "authors" else ""
         if summary and len(summary) > SUMMARY_ADVICE:
-            problems.append(Diagnostic(node.path, node.line_of("summary"), f"summary is {len(summary)} characters; search results show about {SUMMARY_ADVICE}, so readers may not see the end", WARNING, "long-summary"))
+            problems.append(
+                Diagnostic(
+                    node.path,
+                    node.line_of("summary"),
+                    f"summary is {len(summary)} characters; search results show about {SUMMARY_ADVICE}, so readers may not see the end",
+                    WARNING,
+                    "long-summary",
+                )
+            )
         if node.kind == "articles" and not node.citations:
-            problems.append(Diagnostic(node.path, node.body.first_line, "this article cites no study; back its claims with [@study-id]", WARNING, "no-citations"))
+            problems.append(
+                Diagnostic(
+                    node.path,
+                    node.body.first_line,
+                    "this article cites no study; back its claims with [@study-id]",
+                    WARNING,
+                    "no-citations",
+                )
+            )
     for same in titles.values():
         if len(same) > 1:
             for node in same:
                 others = ", ".join(n.path for n in same if n is not node)
-                problems.append(Diagnostic(node.path, node.line_of("title"), f"duplicate title '{node.title}' (also in {others}); readers and search engines cannot tell them apart", WARNING, "duplicate-title"))
+                problems.append(
+                    Diagnostic(
+                        node.path,
+                        node.line_of("title"),
+                        f"duplicate title '{node.title}' (also in {others}); readers and search engines cannot tell them apart",
+                        WARNING,
+                        "duplicate-title",
+                    )
+                )
     for study_id, study in graph.studies.items():
         if study.finding.startswith("TODO"):
-            problems.append(Diagnostic("content/studies.yml", None, f"study '{study_id}' has no finding yet: write it in one plain sentence", WARNING, "todo-finding"))
+            problems.append(
+                Diagnostic(
+                    "content/studies.yml",
+                    None,
+                    f"study '{study_id}' has no finding yet: write it in one plain sentence",
+                    WARNING,
+                    "todo-finding",
+                )
+            )
     for image in sorted(graph.images):
         if image not in used_files:
-            problems.append(Diagnostic(f"content/{image}", None, "image is used on no page; remove it or show it somewhere", WARNING, "unused-image"))
+            problems.append(
+                Diagnostic(
+                    f"content/{image}",
+                    None,
+                    "image is used on no page; remove it or show it somewhere",
+                    WARNING,
+                    "unused-image",
+                )
+            )
     return problems
 
 

@@ -33,18 +33,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut the clean exit short
+        signal.signal(
+            signal.SIGINT, signal.SIG_IGN
+        )  # a second signal must not cut the clean exit short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\ninterrupted; the previous site was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # the disk, not the content: full, read-only, permissions
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"error: cannot write the site: {exc.strerror or exc}{where}; the previous site was left as it was", file=sys.stderr)
+        print(
+            f"error: cannot write the site: {exc.strerror or exc}{where}; the previous site was left as it was",
+            file=sys.stderr,
+        )
         return EXIT_IO
     except Exception:  # a bug in prehab, never a content mistake
         traceback.print_exc()
-        print(f"\nprehab {__version__} crashed: this is a bug in prehab, not in your content. "
-              "Please report it with the traceback above.", file=sys.stderr)
+        print(
+            f"\nprehab {__version__} crashed: this is a bug in prehab, not in your content. "
+            "Please report it with the traceback above.",
+            file=sys.stderr,
+        )
         return EXIT_BUG
 
 
@@ -53,64 +61,125 @@ def _interrupt(signum, frame):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="prehab", description="Build the prehab publication: Markdown in content/, site in site_output/.")
+    parser = argparse.ArgumentParser(
+        prog="prehab",
+        description="Build the prehab publication: Markdown in content/, site in site_output/.",
+    )
     parser.add_argument("--version", action="version", version=f"prehab {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="build the site into site_output/", description="Build the site from content/ and templates/ into site_output/ (or --output).")
+    build = sub.add_parser(
+        "build",
+        help="build the site into site_output/",
+        description="Build the site from content/ and templates/ into site_output/ (or --output).",
+    )
     _add_build_flags(build)
-    build.add_argument("--output", type=Path, help="the output folder (default: PROJECT/site_output)")
+    build.add_argument(
+        "--output", type=Path, help="the output folder (default: PROJECT/site_output)"
+    )
     build.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
     build.add_argument("--no-search", action="store_true", help="skip the search index")
     build.add_argument("--timings", action="store_true", help="print the time each stage took")
     build.set_defaults(run=_run_build, needs_project=True)
 
-    serve = sub.add_parser("serve", help="live preview with reload on save", description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every change.")
+    serve = sub.add_parser(
+        "serve",
+        help="live preview with reload on save",
+        description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every change.",
+    )
     _add_build_flags(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
     serve.set_defaults(run=_run_serve, needs_project=True)
 
-    new = sub.add_parser("new", help="start a new article, exercise, routine, author or page",
-                         description="Create content/<kind>/<slug>.md from a title, with every field filled in or explained.")
+    new = sub.add_parser(
+        "new",
+        help="start a new article, exercise, routine, author or page",
+        description="Create content/<kind>/<slug>.md from a title, with every field filled in or explained.",
+    )
     new.add_argument("kind", choices=["article", "exercise", "routine", "author", "page"])
     new.add_argument("title", help='the title, e.g. "Knee pain when running"')
-    new.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
+    new.add_argument(
+        "--project", type=Path, default=Path("."), help="the project folder (default: here)"
+    )
     new.set_defaults(run=_run_new)
 
-    check = sub.add_parser("check", help="check everything before publishing, without building",
-                           description="Every build error plus publication checks (links, anchors, images, summaries, citations). "
-                                       "Errors exit 1; warnings alone exit 0 unless --strict.")
+    check = sub.add_parser(
+        "check",
+        help="check everything before publishing, without building",
+        description="Every build error plus publication checks (links, anchors, images, summaries, citations). "
+        "Errors exit 1; warnings alone exit 0 unless --strict.",
+    )
     _add_build_flags(check)
-    check.add_argument("--format", choices=["text", "json"], default="text", help="json: one record per problem, for editors and CI")
+    check.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="json: one record per problem, for editors and CI",
+    )
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--external", action="store_true", help="also check external links over the network (cached for a day)")
+    check.add_argument(
+        "--external",
+        action="store_true",
+        help="also check external links over the network (cached for a day)",
+    )
     check.set_defaults(run=_run_check, needs_project=True)
 
-    schema = sub.add_parser("schema", help="write JSON Schemas of the front matter",
-                            description="Write one JSON Schema per content kind (and the study registry), generated from the models the build uses.")
-    schema.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
-    schema.add_argument("--output", type=Path, default=None, help="folder for the schemas (default: PROJECT/schemas)")
-    schema.add_argument("--docs", type=Path, default=None, help="also refresh the generated front-matter reference in this Markdown file")
+    schema = sub.add_parser(
+        "schema",
+        help="write JSON Schemas of the front matter",
+        description="Write one JSON Schema per content kind (and the study registry), generated from the models the build uses.",
+    )
+    schema.add_argument(
+        "--project", type=Path, default=Path("."), help="the project folder (default: here)"
+    )
+    schema.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="folder for the schemas (default: PROJECT/schemas)",
+    )
+    schema.add_argument(
+        "--docs",
+        type=Path,
+        default=None,
+        help="also refresh the generated front-matter reference in this Markdown file",
+    )
     schema.set_defaults(run=_run_schema)
 
-    studies = sub.add_parser("studies", help="manage content/studies.yml", description="Manage the study registry.")
+    studies = sub.add_parser(
+        "studies", help="manage content/studies.yml", description="Manage the study registry."
+    )
     studies_sub = studies.add_subparsers(title="commands", metavar="COMMAND")
-    imp = studies_sub.add_parser("import", help="add studies from a CSL-JSON or BibTeX export",
-                                 description="Add studies from a Zotero/Mendeley export (CSL-JSON or BibTeX) to content/studies.yml; "
-                                             "existing entries and comments are kept, duplicates by DOI are skipped.")
+    imp = studies_sub.add_parser(
+        "import",
+        help="add studies from a CSL-JSON or BibTeX export",
+        description="Add studies from a Zotero/Mendeley export (CSL-JSON or BibTeX) to content/studies.yml; "
+        "existing entries and comments are kept, duplicates by DOI are skipped.",
+    )
     imp.add_argument("file", type=Path)
-    imp.add_argument("--project", type=Path, default=Path("."), help="the project folder (default: here)")
+    imp.add_argument(
+        "--project", type=Path, default=Path("."), help="the project folder (default: here)"
+    )
     imp.set_defaults(run=_run_import)
     return parser
 
 
 def _add_build_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", type=Path, default=Path("."), help="the project folder holding content/ and templates/ (default: here)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="the project folder holding content/ and templates/ (default: here)",
+    )
     parser.add_argument("--drafts", action="store_true", help="include drafts")
-    parser.add_argument("--future", action="store_true", help="include articles dated in the future")
+    parser.add_argument(
+        "--future", action="store_true", help="include articles dated in the future"
+    )
 
 
 def _check_project(project: Path) -> str | None:
@@ -126,18 +195,25 @@ def print_report(report: Report, stream=sys.stderr) -> None:
 
 
 def _run_build(args) -> int:
-    options = BuildOptions(drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search)
+    options = BuildOptions(
+        drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search
+    )
     if _up_to_date(args, options):
         return EXIT_OK
     from .build import build_site
     from .write import UnsafeOutput
 
     try:
-        result = build_site(args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr))
+        result = build_site(
+            args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr)
+        )
     except ContentErrors as exc:
         print_report(exc.report)
         errors = len(exc.report.errors)
-        print(f"\nbuild failed: {errors} error{'s' if errors != 1 else ''} in the content; the previous site was left as it was", file=sys.stderr)
+        print(
+            f"\nbuild failed: {errors} error{'s' if errors != 1 else ''} in the content; the previous site was left as it was",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -145,7 +221,10 @@ def _run_build(args) -> int:
     print_report(result.report)
     print(result.summary())
     if args.timings:
-        print("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
+        print(
+            "stages: "
+            + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items())
+        )
     return EXIT_OK
 
 
@@ -155,8 +234,8 @@ def _up_to_date(args, options: BuildOptions) -> bool:
     import datetime as dt
     import time
 
-    from .lock import project_lock
     from .incremental.uptodate import check, unchanged_summary, warnings_of
+    from .lock import project_lock
 
     start = time.perf_counter()
     project = args.project.absolute()
@@ -176,8 +255,15 @@ def _up_to_date(args, options: BuildOptions) -> bool:
 def _run_serve(args) -> int:
     from .serve import serve
 
-    return serve(args.project, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
-                 open_browser=args.open, cards=not args.no_pdf)
+    return serve(
+        args.project,
+        host=args.host,
+        port=args.port,
+        drafts=args.drafts,
+        future=args.future,
+        open_browser=args.open,
+        cards=not args.no_pdf,
+    )
 
 
 def _run_new(args) -> int:
@@ -201,15 +287,20 @@ def _run_check(args) -> int:
     from .check import check_site, exit_status
 
     options = BuildOptions(drafts=args.drafts, future=args.future)
-    report = check_site(args.project, options, external=args.external, progress=lambda m: print(m, file=sys.stderr))
+    report = check_site(
+        args.project, options, external=args.external, progress=lambda m: print(m, file=sys.stderr)
+    )
     items = report.errors + report.warnings
     if args.format == "json":
         print(json.dumps([d.as_record() for d in items], indent=2))
     else:
         for item in items:
             print(item.format())
-        print(f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}, "
-              f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}", file=sys.stderr)
+        print(
+            f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}, "
+            f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}",
+            file=sys.stderr,
+        )
     return exit_status(report, args.strict)
 
 
@@ -222,7 +313,9 @@ def _run_schema(args) -> int:
         from .error_codes import errors_markdown
 
         changed = update_docs(args.docs)
-        print(f"{args.docs}: front-matter reference {'updated' if changed else 'already up to date'}")
+        print(
+            f"{args.docs}: front-matter reference {'updated' if changed else 'already up to date'}"
+        )
         errors_doc = args.docs.parent / "errors.md"
         errors_doc.write_text(errors_markdown(), encoding="utf-8")
         print(errors_doc)
@@ -244,5 +337,7 @@ def _run_import(args) -> int:
         print(f"added {study_id}")
     for skipped in result.skipped:
         print(f"skipped {skipped}")
-    print(f"{len(result.added)} added, {len(result.skipped)} skipped; write each new study's 'finding' in content/studies.yml")
+    print(
+        f"{len(result.added)} added, {len(result.skipped)} skipped; write each new study's 'finding' in content/studies.yml"
+    )
     return EXIT_OK

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .options import BuildOptions  # noqa: F401 (re-exported: the build options live beside the site config)
 from .diagnostics import Diagnostic
+from .options import BuildOptions  # noqa: F401 (re-exported: the build options live beside the site config)
 from .urls import is_slug
 
 CONFIG_PATH = "content/site.toml"
@@ -75,7 +75,9 @@ class SiteConfig(_Strict):
     def _area_slugs(cls, value: dict[str, str]) -> dict[str, str]:
         for slug in value:
             if not is_slug(slug):
-                raise ValueError(f"body area '{slug}' is not a slug (lowercase letters, digits, hyphens)")
+                raise ValueError(
+                    f"body area '{slug}' is not a slug (lowercase letters, digits, hyphens)"
+                )
         return value
 
     @property
@@ -96,9 +98,20 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [Diagnostic(CONFIG_PATH, None, "missing site settings: create content/site.toml with title and base_url", code="no-config")]
+        return None, [
+            Diagnostic(
+                CONFIG_PATH,
+                None,
+                "missing site settings: create content/site.toml with title and base_url",
+                code="no-config",
+            )
+        ]
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Diagnostic(CONFIG_PATH, None, f"cannot read the site settings: {exc}", code="unreadable")]
+        return None, [
+            Diagnostic(
+                CONFIG_PATH, None, f"cannot read the site settings: {exc}", code="unreadable"
+            )
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -108,7 +121,9 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return SiteConfig.model_validate(data), []
     except ValidationError as exc:
         return None, [
-            Diagnostic(CONFIG_PATH, _key_line(text, err["loc"]), _config_message(err), code="bad-config")
+            Diagnostic(
+                CONFIG_PATH, _key_line(text, err["loc"]), _config_message(err), code="bad-config"
+            )
             for err in exc.errors()
         ]
 
@@ -119,7 +134,9 @@ def _config_message(err) -> str:
         from .diagnostics import did_you_mean
 
         known = SiteConfig.model_fields if len(err["loc"]) == 1 else {}
-        return f"unknown setting '{name}'" + (did_you_mean(str(err["loc"][-1]), known) if known else "")
+        return f"unknown setting '{name}'" + (
+            did_you_mean(str(err["loc"][-1]), known) if known else ""
+        )
     if err["type"] == "missing":
         return f"missing setting '{name}'"
     return f"setting '{name}': {err['msg'].removeprefix('Value error, ')}"

@@ -6,59 +6,236 @@ from __future__ import annotations
 
 # code: (severity, what it means, how to fix it)
 CODES: dict[str, tuple[str, str, str]] = {
-    "no-config": ("error", "content/site.toml is missing.", "Create it with at least `title` and `base_url`."),
-    "bad-toml": ("error", "content/site.toml is not valid TOML.", "Check quotes and `key = value` lines at the line shown."),
-    "bad-config": ("error", "A site setting is missing, unknown or of the wrong type.", "Fix the setting named; unknown settings are usually typos (a suggestion is given)."),
-    "unreadable": ("error", "A file could not be read, or is not UTF-8 text.", "Save the file as UTF-8; check its permissions."),
-    "too-large": ("error", "A file is larger than the limits in content/site.toml `[limits]` (checked before reading it).", "Split the text, export the image smaller, or raise the limit."),
-    "unsafe-path": ("error", "A symlink under content/ points outside the project.", "Copy the file into the project instead of linking to it."),
-    "output-collision": ("error", "Two files would be written to the same place in the site (also when their names differ only by case or accents).", "Rename one of the files listed."),
-    "bad-slug": ("error", "A file name or study id is not a slug.", "Rename it with lowercase letters, digits and single hyphens, e.g. `goblet-squat.md`."),
-    "no-front-matter": ("error", "A Markdown file does not start with front matter.", "Start the file with `---`, the fields, then `---`."),
-    "unclosed-front-matter": ("error", "The front matter is opened with `---` but never closed.", "Add a `---` line after the last field."),
-    "bad-yaml": ("error", "The front matter (or studies.yml) is not valid YAML.", "Look at the line and column given: usually a missing quote, a colon inside an unquoted value, or wrong indentation. Put text containing `: ` in double quotes."),
-    "wrong-type": ("error", "A study in studies.yml is not a group of fields.", "Indent the study's fields under its id."),
-    "missing-field": ("error", "A required field is missing.", "Add the field named; `prehab new` shows every field with its meaning."),
-    "unknown-field": ("error", "A field is not part of this kind of content (usually a typo).", "Use the suggested name, or remove the field."),
-    "invalid-field": ("error", "A field has the wrong type or an out-of-range value.", "The message says what was found and what is expected; quote text that YAML reads as a number, date or yes/no."),
-    "duplicate-slug": ("error", "Two files share a file name, so `[[slug]]` would be ambiguous.", "Rename one of them."),
-    "reserved-slug": ("error", "A page's file name clashes with a section of the site (articles, tags, ...).", "Rename the page."),
-    "unknown-ref": ("error", "A field names an author, exercise or routine that does not exist.", "Fix the name (a suggestion is given) or create the file."),
-    "unpublished-ref": ("error", "A published page refers to a draft or to an article scheduled for later.", "Publish the other page, remove the reference, or preview with `--drafts` / `--future`."),
-    "unknown-study": ("error", "A citation `[@id]` or `studies:` entry names no study in content/studies.yml.", "Fix the id (a suggestion is given) or add the study (`prehab studies import`)."),
-    "unknown-link": ("error", "A `[[slug]]` link names no article, exercise, routine or page.", "Use the file name without `.md`; a suggestion is given."),
-    "unknown-area": ("error", "A body area is not listed in content/site.toml.", "Use one of the `[body_areas]` slugs, or add the area there."),
+    "no-config": (
+        "error",
+        "content/site.toml is missing.",
+        "Create it with at least `title` and `base_url`.",
+    ),
+    "bad-toml": (
+        "error",
+        "content/site.toml is not valid TOML.",
+        "Check quotes and `key = value` lines at the line shown.",
+    ),
+    "bad-config": (
+        "error",
+        "A site setting is missing, unknown or of the wrong type.",
+        "Fix the setting named; unknown settings are usually typos (a suggestion is given).",
+    ),
+    "unreadable": (
+        "error",
+        "A file could not be read, or is not UTF-8 text.",
+        "Save the file as UTF-8; check its permissions.",
+    ),
+    "too-large": (
+        "error",
+        "A file is larger than the limits in content/site.toml `[limits]` (checked before reading it).",
+        "Split the text, export the image smaller, or raise the limit.",
+    ),
+    "unsafe-path": (
+        "error",
+        "A symlink under content/ points outside the project.",
+        "Copy the file into the project instead of linking to it.",
+    ),
+    "output-collision": (
+        "error",
+        "Two files would be written to the same place in the site (also when their names differ only by case or accents).",
+        "Rename one of the files listed.",
+    ),
+    "bad-slug": (
+        "error",
+        "A file name or study id is not a slug.",
+        "Rename it with lowercase letters, digits and single hyphens, e.g. `goblet-squat.md`.",
+    ),
+    "no-front-matter": (
+        "error",
+        "A Markdown file does not start with front matter.",
+        "Start the file with `---`, the fields, then `---`.",
+    ),
+    "unclosed-front-matter": (
+        "error",
+        "The front matter is opened with `---` but never closed.",
+        "Add a `---` line after the last field.",
+    ),
+    "bad-yaml": (
+        "error",
+        "The front matter (or studies.yml) is not valid YAML.",
+        "Look at the line and column given: usually a missing quote, a colon inside an unquoted value, or wrong indentation. Put text containing `: ` in double quotes.",
+    ),
+    "wrong-type": (
+        "error",
+        "A study in studies.yml is not a group of fields.",
+        "Indent the study's fields under its id.",
+    ),
+    "missing-field": (
+        "error",
+        "A required field is missing.",
+        "Add the field named; `prehab new` shows every field with its meaning.",
+    ),
+    "unknown-field": (
+        "error",
+        "A field is not part of this kind of content (usually a typo).",
+        "Use the suggested name, or remove the field.",
+    ),
+    "invalid-field": (
+        "error",
+        "A field has the wrong type or an out-of-range value.",
+        "The message says what was found and what is expected; quote text that YAML reads as a number, date or yes/no.",
+    ),
+    "duplicate-slug": (
+        "error",
+        "Two files share a file name, so `[[slug]]` would be ambiguous.",
+        "Rename one of them.",
+    ),
+    "reserved-slug": (
+        "error",
+        "A page's file name clashes with a section of the site (articles, tags, ...).",
+        "Rename the page.",
+    ),
+    "unknown-ref": (
+        "error",
+        "A field names an author, exercise or routine that does not exist.",
+        "Fix the name (a suggestion is given) or create the file.",
+    ),
+    "unpublished-ref": (
+        "error",
+        "A published page refers to a draft or to an article scheduled for later.",
+        "Publish the other page, remove the reference, or preview with `--drafts` / `--future`.",
+    ),
+    "unknown-study": (
+        "error",
+        "A citation `[@id]` or `studies:` entry names no study in content/studies.yml.",
+        "Fix the id (a suggestion is given) or add the study (`prehab studies import`).",
+    ),
+    "unknown-link": (
+        "error",
+        "A `[[slug]]` link names no article, exercise, routine or page.",
+        "Use the file name without `.md`; a suggestion is given.",
+    ),
+    "unknown-area": (
+        "error",
+        "A body area is not listed in content/site.toml.",
+        "Use one of the `[body_areas]` slugs, or add the area there.",
+    ),
     "bad-tag": ("error", "A tag has no letters or digits to make a URL from.", "Use a word."),
-    "missing-image": ("error", "An image path points at no file under content/.", "Paths are relative to content/, e.g. `images/exercises/goblet-squat.svg`."),
-    "external-image": ("error", "An image is loaded from another site.", "Copy the image under content/images/ so the site makes no outside requests."),
-    "bad-image": ("error", "An image cannot be read (a broken or mislabelled file, or an SVG without a size).", "Re-export the image; give an SVG a width and height or a viewBox."),
-    "unsafe-url": ("error", "A link or image address uses a scheme that is not allowed (javascript:, data:, vbscript:, ...) or leaves the site without a scheme (//host).", "Use https://, http://, mailto: or a path on this site."),
-    "unsafe-html": ("warning", "Raw HTML in a Markdown body carried something the sanitiser removes (scripts, event handlers, styles, frames, forms).", "Remove it from the text; use Markdown or the allowed elements (figure, details, kbd, ...)."),
-    "missing-alt": ("error", "A body image has no alt text.", "Write what the image shows between the brackets: `![A runner stretching](images/x.svg)`."),
-    "template-error": ("error", "A template failed to render (a typo in a variable name, a missing asset, a syntax error).", "Fix the template at the line shown; the message names the page being rendered."),
-    "card-overflow": ("error", "A routine's printable card does not fit on one page even in its most compact layout.", "Split the routine or shorten `weeks`."),
-    "card-limit": ("error", "Rendering a routine card went over its time or memory limit (site.toml `[pdf] timeout_seconds`, `memory_mb`).", "Simplify the routine or its images; other cards are not affected."),
-    "card-fetch-refused": ("error", "A routine card tried to load a file outside content/images/ and templates/, or from the network.", "Use images under content/images/ only."),
-    "broken-link": ("error", "A link or image in the built site points at no page or file (`prehab check`).", "Fix the address; site links start with `/` or use `[[slug]]`."),
-    "broken-fragment": ("error", "A link's `#anchor` names no heading or element on the target page (`prehab check`).", "Use the anchor of an existing heading (lowercase words joined by hyphens)."),
-    "bad-url": ("error", "An external link is not a well-formed http(s) address (`prehab check`).", "Write the full address, e.g. `https://example.org/page`."),
-    "unused-study": ("warning", "A study is cited nowhere.", "Cite it with `[@id]` or remove it from content/studies.yml."),
-    "unused-exercise": ("warning", "An exercise is featured in no article or routine.", "Feature it, or leave it as a library entry."),
-    "unused-image": ("warning", "An image under content/images/ is shown on no page (`prehab check`).", "Use it or delete it."),
-    "long-summary": ("warning", "A summary is longer than search results show (about 160 characters) (`prehab check`).", "Shorten it so readers see all of it."),
-    "no-citations": ("warning", "An article cites no study (`prehab check`).", "Back its claims with `[@study-id]`."),
-    "duplicate-title": ("warning", "Two pages have the same title (`prehab check`).", "Make each title distinct."),
-    "todo-finding": ("warning", "An imported study's finding has not been written yet (`prehab check`).", "Replace the TODO with the finding in one plain sentence."),
-    "broken-external-link": ("warning", "An external link answered with an error or not at all (`prehab check --external`).", "Update or remove the link; results are cached for a day."),
+    "missing-image": (
+        "error",
+        "An image path points at no file under content/.",
+        "Paths are relative to content/, e.g. `images/exercises/goblet-squat.svg`.",
+    ),
+    "external-image": (
+        "error",
+        "An image is loaded from another site.",
+        "Copy the image under content/images/ so the site makes no outside requests.",
+    ),
+    "bad-image": (
+        "error",
+        "An image cannot be read (a broken or mislabelled file, or an SVG without a size).",
+        "Re-export the image; give an SVG a width and height or a viewBox.",
+    ),
+    "unsafe-url": (
+        "error",
+        "A link or image address uses a scheme that is not allowed (javascript:, data:, vbscript:, ...) or leaves the site without a scheme (//host).",
+        "Use https://, http://, mailto: or a path on this site.",
+    ),
+    "unsafe-html": (
+        "warning",
+        "Raw HTML in a Markdown body carried something the sanitiser removes (scripts, event handlers, styles, frames, forms).",
+        "Remove it from the text; use Markdown or the allowed elements (figure, details, kbd, ...).",
+    ),
+    "missing-alt": (
+        "error",
+        "A body image has no alt text.",
+        "Write what the image shows between the brackets: `![A runner stretching](images/x.svg)`.",
+    ),
+    "template-error": (
+        "error",
+        "A template failed to render (a typo in a variable name, a missing asset, a syntax error).",
+        "Fix the template at the line shown; the message names the page being rendered.",
+    ),
+    "card-overflow": (
+        "error",
+        "A routine's printable card does not fit on one page even in its most compact layout.",
+        "Split the routine or shorten `weeks`.",
+    ),
+    "card-limit": (
+        "error",
+        "Rendering a routine card went over its time or memory limit (site.toml `[pdf] timeout_seconds`, `memory_mb`).",
+        "Simplify the routine or its images; other cards are not affected.",
+    ),
+    "card-fetch-refused": (
+        "error",
+        "A routine card tried to load a file outside content/images/ and templates/, or from the network.",
+        "Use images under content/images/ only.",
+    ),
+    "broken-link": (
+        "error",
+        "A link or image in the built site points at no page or file (`prehab check`).",
+        "Fix the address; site links start with `/` or use `[[slug]]`.",
+    ),
+    "broken-fragment": (
+        "error",
+        "A link's `#anchor` names no heading or element on the target page (`prehab check`).",
+        "Use the anchor of an existing heading (lowercase words joined by hyphens).",
+    ),
+    "bad-url": (
+        "error",
+        "An external link is not a well-formed http(s) address (`prehab check`).",
+        "Write the full address, e.g. `https://example.org/page`.",
+    ),
+    "unused-study": (
+        "warning",
+        "A study is cited nowhere.",
+        "Cite it with `[@id]` or remove it from content/studies.yml.",
+    ),
+    "unused-exercise": (
+        "warning",
+        "An exercise is featured in no article or routine.",
+        "Feature it, or leave it as a library entry.",
+    ),
+    "unused-image": (
+        "warning",
+        "An image under content/images/ is shown on no page (`prehab check`).",
+        "Use it or delete it.",
+    ),
+    "long-summary": (
+        "warning",
+        "A summary is longer than search results show (about 160 characters) (`prehab check`).",
+        "Shorten it so readers see all of it.",
+    ),
+    "no-citations": (
+        "warning",
+        "An article cites no study (`prehab check`).",
+        "Back its claims with `[@study-id]`.",
+    ),
+    "duplicate-title": (
+        "warning",
+        "Two pages have the same title (`prehab check`).",
+        "Make each title distinct.",
+    ),
+    "todo-finding": (
+        "warning",
+        "An imported study's finding has not been written yet (`prehab check`).",
+        "Replace the TODO with the finding in one plain sentence.",
+    ),
+    "broken-external-link": (
+        "warning",
+        "An external link answered with an error or not at all (`prehab check --external`).",
+        "Update or remove the link; results are cached for a day.",
+    ),
 }
 
 
 def errors_markdown() -> str:
-    lines = ["# Errors and warnings", "",
-             "Every problem prehab reports has a code (shown by `prehab check --format json`). "
-             "Errors stop the build and leave the previous site in place; warnings never do (unless `prehab check --strict`).",
-             "This page is generated from `generator/error_codes.py` by `prehab schema --docs docs/writing.md`.", "",
-             "| code | severity | what it means | how to fix it |", "|---|---|---|---|"]
+    lines = [
+        "# Errors and warnings",
+        "",
+        "Every problem prehab reports has a code (shown by `prehab check --format json`). "
+        "Errors stop the build and leave the previous site in place; warnings never do (unless `prehab check --strict`).",
+        "This page is generated from `generator/error_codes.py` by `prehab schema --docs docs/writing.md`.",
+        "",
+        "| code | severity | what it means | how to fix it |",
+        "|---|---|---|---|",
+    ]
     for code, (severity, meaning, fix) in CODES.items():
         lines.append(f"| `{code}` | {severity} | {meaning} | {fix} |")
     return "\n".join(lines) + "\n"

@@ -39,17 +39,26 @@ def probe(url: str, timeout: float = TIMEOUT_SECONDS) -> tuple[int | None, str]:
     return None, "unreachable"
 
 
-def check_external(urls: dict[str, list[tuple[str, int | None]]], cache_root: Path, timeout: float = TIMEOUT_SECONDS,
-                   now: float | None = None, progress=None) -> list[Diagnostic]:
+def check_external(
+    urls: dict[str, list[tuple[str, int | None]]],
+    cache_root: Path,
+    timeout: float = TIMEOUT_SECONDS,
+    now: float | None = None,
+    progress=None,
+) -> list[Diagnostic]:
     now = time.time() if now is None else now
     cache_file = cache_root / CACHE_NAME
     try:
         cache = json.loads(cache_file.read_text())
     except (OSError, ValueError):
         cache = {}
-    todo = [u for u in sorted(urls) if not (u in cache and now - cache[u]["checked"] < FRESH_SECONDS)]
+    todo = [
+        u for u in sorted(urls) if not (u in cache and now - cache[u]["checked"] < FRESH_SECONDS)
+    ]
     if progress and todo:
-        progress(f"checking {len(todo)} external links ({len(urls) - len(todo)} checked in the last day)")
+        progress(
+            f"checking {len(todo)} external links ({len(urls) - len(todo)} checked in the last day)"
+        )
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for url, (status, problem) in zip(todo, pool.map(lambda u: probe(u, timeout), todo)):
             cache[url] = {"status": status, "problem": problem, "checked": now}
@@ -59,5 +68,13 @@ def check_external(urls: dict[str, list[tuple[str, int | None]]], cache_root: Pa
         problem = cache[url]["problem"]
         if problem:
             for path, line in places:
-                problems.append(Diagnostic(path, line, f"external link '{url}' is broken: {problem}", WARNING, "broken-external-link"))
+                problems.append(
+                    Diagnostic(
+                        path,
+                        line,
+                        f"external link '{url}' is broken: {problem}",
+                        WARNING,
+                        "broken-external-link",
+                    )
+                )
     return problems

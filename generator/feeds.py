@@ -23,7 +23,10 @@ def render_feeds(graph: SiteGraph, page_urls: list[str], html: dict[tuple, str])
     return [
         Output("feed.xml", _atom(graph, origin, html)),
         Output("sitemap.xml", _sitemap(graph, origin, page_urls)),
-        Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {origin}{graph.urls.asset('sitemap.xml')}\n".encode()),
+        Output(
+            "robots.txt",
+            f"User-agent: *\nAllow: /\n\nSitemap: {origin}{graph.urls.asset('sitemap.xml')}\n".encode(),
+        ),
     ]
 
 
@@ -35,7 +38,9 @@ def _atom(graph: SiteGraph, origin: str, html: dict[tuple, str]) -> bytes:
     ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = cfg.description
     ET.SubElement(feed, f"{{{ATOM}}}id").text = origin + graph.urls.home()
     ET.SubElement(feed, f"{{{ATOM}}}link", {"href": origin + graph.urls.home()})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": origin + graph.urls.asset("feed.xml")})
+    ET.SubElement(
+        feed, f"{{{ATOM}}}link", {"rel": "self", "href": origin + graph.urls.asset("feed.xml")}
+    )
     articles = graph.articles[:FEED_SIZE]
     newest = max((a.meta.updated or a.meta.date for a in articles), default=dt.date(2000, 1, 1))
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
@@ -45,15 +50,23 @@ def _atom(graph: SiteGraph, origin: str, html: dict[tuple, str]) -> bytes:
         ET.SubElement(entry, f"{{{ATOM}}}id").text = origin + article.url
         ET.SubElement(entry, f"{{{ATOM}}}link", {"href": origin + article.url})
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(article.meta.date)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(article.meta.updated or article.meta.date)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(
+            article.meta.updated or article.meta.date
+        )
         author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(author, f"{{{ATOM}}}name").text = graph.get("authors", article.meta.author).meta.name
+        ET.SubElement(author, f"{{{ATOM}}}name").text = graph.get(
+            "authors", article.meta.author
+        ).meta.name
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = article.meta.summary
         content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
         content.text = _absolute_links(html[("articles", article.slug, "body")], origin)
         for tag in article.meta.tags:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+        + b"\n"
+    )
 
 
 def _absolute_links(fragment: str, origin: str) -> str:
@@ -71,4 +84,8 @@ def _sitemap(graph: SiteGraph, origin: str, page_urls: list[str]) -> bytes:
         ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = origin + url
         if url in modified:
             ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = modified[url].isoformat()
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(urlset, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + ET.tostring(urlset, encoding="utf-8", xml_declaration=False)
+        + b"\n"
+    )

@@ -28,8 +28,15 @@ def fork_context():
 
 @contextmanager
 def fork_pool(workers: int, initializer=None, initargs=()):
-    with frozen_gc(), ProcessPoolExecutor(max_workers=workers, mp_context=fork_context(),
-                                          initializer=initializer, initargs=initargs) as pool:
+    with (
+        frozen_gc(),
+        ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=fork_context(),
+            initializer=initializer,
+            initargs=initargs,
+        ) as pool,
+    ):
         yield pool
 
 
@@ -37,7 +44,7 @@ def map_in_workers(function, items: list, workers: int, initializer=None, initar
     """function(chunk) -> one result per item, over `workers` forked processes;
     the results come back in the order of `items`. Chunks are strided, so
     items of one kind (list pages, long articles) spread evenly."""
-    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+    chunks = [items[i :: workers * 4] for i in range(workers * 4)]
     done: dict = {}
     with fork_pool(workers, initializer, initargs) as pool:
         for chunk, results in zip(chunks, pool.map(function, chunks)):

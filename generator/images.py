@@ -47,7 +47,9 @@ def svg_size(data: bytes) -> tuple[int, int] | None:
         return None
     width, height = root.get("width", ""), root.get("height", "")
     if NUMBER.match(width) and NUMBER.match(height):
-        return round(float(NUMBER.match(width).group(1))), round(float(NUMBER.match(height).group(1)))
+        return round(float(NUMBER.match(width).group(1))), round(
+            float(NUMBER.match(height).group(1))
+        )
     box = (root.get("viewBox") or "").replace(",", " ").split()
     if len(box) == 4:
         return round(float(box[2])), round(float(box[3]))
@@ -64,13 +66,18 @@ def _resize(data: bytes, fmt: str, width: int | None) -> bytes:
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         out = io.BytesIO()
-        options = {"JPEG": {"quality": 82, "optimize": True, "progressive": True}, "PNG": {"optimize": True},
-                   "WEBP": {"quality": 80, "method": 4}}[fmt]
+        options = {
+            "JPEG": {"quality": 82, "optimize": True, "progressive": True},
+            "PNG": {"optimize": True},
+            "WEBP": {"quality": 80, "method": 4},
+        }[fmt]
         image.save(out, fmt, **options)  # no EXIF or other metadata is carried over
         return out.getvalue()
 
 
-def process_images(graph: SiteGraph, content: Path, cache=None) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
+def process_images(
+    graph: SiteGraph, content: Path, cache=None
+) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
     """Sizes of every image and resized variants of photos. `cache` (the
     reuse value, an incremental.Cache) keeps resized files between builds."""
     from PIL import Image, UnidentifiedImageError
@@ -85,12 +92,20 @@ def process_images(graph: SiteGraph, content: Path, cache=None) -> tuple[dict[st
         try:
             data = (content / rel).read_bytes()
         except OSError as exc:
-            problems.append(Diagnostic(*where, f"cannot read image '{rel}': {exc.strerror}", code="bad-image"))
+            problems.append(
+                Diagnostic(*where, f"cannot read image '{rel}': {exc.strerror}", code="bad-image")
+            )
             continue
         if suffix == ".svg":
             size = svg_size(data)
             if size is None and rel in graph.image_refs:
-                problems.append(Diagnostic(*where, f"image '{rel}' is not a valid SVG with a width and height or a viewBox", code="bad-image"))
+                problems.append(
+                    Diagnostic(
+                        *where,
+                        f"image '{rel}' is not a valid SVG with a width and height or a viewBox",
+                        code="bad-image",
+                    )
+                )
             elif size:
                 infos[rel] = ImageInfo(url, *size)
             continue
@@ -102,12 +117,20 @@ def process_images(graph: SiteGraph, content: Path, cache=None) -> tuple[dict[st
             with Image.open(io.BytesIO(data)) as probe:
                 width, height = probe.size
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            problems.append(Diagnostic(*where, f"image '{rel}' cannot be read as {RASTER[suffix]} ({exc}); re-export it", code="bad-image"))
+            problems.append(
+                Diagnostic(
+                    *where,
+                    f"image '{rel}' cannot be read as {RASTER[suffix]} ({exc}); re-export it",
+                    code="bad-image",
+                )
+            )
             continue
         digest = hashlib.sha256(data).hexdigest()
         stem, fmt = rel[: -len(suffix)], RASTER[suffix]
         smaller = [w for w in WIDTHS if w < width]
-        plan = [(w, "WEBP") for w in smaller] + ([] if fmt == "WEBP" else [(width, "WEBP")] + [(w, fmt) for w in smaller])
+        plan = [(w, "WEBP") for w in smaller] + (
+            [] if fmt == "WEBP" else [(width, "WEBP")] + [(w, fmt) for w in smaller]
+        )
         webp, same = [], []
         for target, out_fmt in plan:
             key = cache.key("image", digest, out_fmt, str(target)) if cache else ""
@@ -117,7 +140,11 @@ def process_images(graph: SiteGraph, content: Path, cache=None) -> tuple[dict[st
                 cache.put(key, encoded, {})
             path = f"{stem}-{target}w{'.webp' if out_fmt == 'WEBP' else suffix}"
             outputs.append(Output(path, encoded))
-            (webp if out_fmt == "WEBP" else same).append(Variant(graph.urls.asset(path), target, MIME[out_fmt]))
-        (webp if fmt == "WEBP" else same).append(Variant(url, width, MIME[fmt]))  # the original, copied as is
+            (webp if out_fmt == "WEBP" else same).append(
+                Variant(graph.urls.asset(path), target, MIME[out_fmt])
+            )
+        (webp if fmt == "WEBP" else same).append(
+            Variant(url, width, MIME[fmt])
+        )  # the original, copied as is
         infos[rel] = ImageInfo(url, width, height, tuple(webp), tuple(same))
     return infos, outputs, problems

@@ -53,7 +53,9 @@ def find_refs(markdown: str, first_line: int) -> tuple[Ref, ...]:
         if opening:
             fence = opening.group(1)
             continue
-        if "[" not in line or (line.startswith(("    ", "\t")) and not line.strip().startswith(("-", "*", "1"))):
+        if "[" not in line or (
+            line.startswith(("    ", "\t")) and not line.strip().startswith(("-", "*", "1"))
+        ):
             continue
         text = INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
         found = []

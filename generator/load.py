@@ -73,14 +73,18 @@ class LoadedContent:
     sources: tuple[SourceFile, ...]
     studies: DataFile
     images: frozenset[str]  # content-relative paths of files under content/images
-    rejected: frozenset[tuple[str, str]] = frozenset()  # (kind, slug) of sources that could not be read
+    rejected: frozenset[tuple[str, str]] = (
+        frozenset()
+    )  # (kind, slug) of sources that could not be read
 
 
 def is_editor_junk(name: str) -> bool:
     return name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES)
 
 
-def load_content(root: Path, parsed: dict | None = None, limits: Limits = Limits()) -> tuple[LoadedContent, list[Diagnostic]]:
+def load_content(
+    root: Path, parsed: dict | None = None, limits: Limits = Limits()
+) -> tuple[LoadedContent, list[Diagnostic]]:
     """Read every source under `root/content`. Never raises on bad content.
     `parsed` (kept between builds by the caller) skips re-parsing files whose
     text is unchanged."""
@@ -101,7 +105,14 @@ def load_content(root: Path, parsed: dict | None = None, limits: Limits = Limits
             rel = f"content/{kind}/{file.name}"
             slug = file.name[: -len(".md")]
             if not is_slug(slug):
-                diagnostics.append(Diagnostic(rel, 1, f"bad file name '{file.name}': a slug may only hold lowercase letters, digits and single hyphens (e.g. '{suggest_slug(slug)}.md'); rename the file", code="bad-slug"))
+                diagnostics.append(
+                    Diagnostic(
+                        rel,
+                        1,
+                        f"bad file name '{file.name}': a slug may only hold lowercase letters, digits and single hyphens (e.g. '{suggest_slug(slug)}.md'); rename the file",
+                        code="bad-slug",
+                    )
+                )
                 continue
             raw, problem = read_text(file, root, limits.markdown_bytes)
             if problem:
@@ -129,9 +140,18 @@ def load_content(root: Path, parsed: dict | None = None, limits: Limits = Limits
             data, lines, problems = parse_yaml("content/studies.yml", raw, 1)
             diagnostics.extend(problems)
             if data is not None and not isinstance(data, dict):
-                diagnostics.append(Diagnostic("content/studies.yml", 1, "the study registry must map study ids to studies", code="bad-yaml"))
+                diagnostics.append(
+                    Diagnostic(
+                        "content/studies.yml",
+                        1,
+                        "the study registry must map study ids to studies",
+                        code="bad-yaml",
+                    )
+                )
                 data = {}
-            studies = DataFile("content/studies.yml", data or {}, lines, hashlib.sha256(raw.encode()).hexdigest())
+            studies = DataFile(
+                "content/studies.yml", data or {}, lines, hashlib.sha256(raw.encode()).hexdigest()
+            )
 
     for stale in set(parsed) - seen:
         del parsed[stale]
@@ -158,16 +178,37 @@ def _list_images(root: Path, limits: Limits) -> tuple[frozenset[str], list[Diagn
             if is_editor_junk(name):
                 continue
             if path.is_symlink() and not _inside(path, root):
-                problems.append(Diagnostic(f"content/{rel}", None, "this symlink points outside the project; prehab never reads files outside it: copy the file in instead", code="unsafe-path"))
+                problems.append(
+                    Diagnostic(
+                        f"content/{rel}",
+                        None,
+                        "this symlink points outside the project; prehab never reads files outside it: copy the file in instead",
+                        code="unsafe-path",
+                    )
+                )
                 continue
             try:
                 info = path.stat()
             except OSError:
                 continue
             if not stat.S_ISREG(info.st_mode):
-                problems.append(Diagnostic(f"content/{rel}", None, "not a regular file (a pipe, device or broken link); remove it", code="unreadable"))
+                problems.append(
+                    Diagnostic(
+                        f"content/{rel}",
+                        None,
+                        "not a regular file (a pipe, device or broken link); remove it",
+                        code="unreadable",
+                    )
+                )
             elif info.st_size > limits.image_bytes:
-                problems.append(Diagnostic(f"content/{rel}", None, f"image is {info.st_size // 1024} KB; the limit is {limits.image_bytes // 1024} KB (site.toml [limits] image_kb): export it smaller", code="too-large"))
+                problems.append(
+                    Diagnostic(
+                        f"content/{rel}",
+                        None,
+                        f"image is {info.st_size // 1024} KB; the limit is {limits.image_bytes // 1024} KB (site.toml [limits] image_kb): export it smaller",
+                        code="too-large",
+                    )
+                )
             else:
                 found.add(rel)
     return frozenset(found), problems
@@ -177,7 +218,10 @@ def read_text(file: Path, root: Path, limit: int) -> tuple[str, str | None]:
     """The text of a source, or why it cannot be used. Checks the kind and
     size of the file before reading it, so a pipe or a huge file never hangs."""
     if file.is_symlink() and not _inside(file, root):
-        return "", "this symlink points outside the project; prehab never reads files outside it: copy the file in instead"
+        return (
+            "",
+            "this symlink points outside the project; prehab never reads files outside it: copy the file in instead",
+        )
     try:
         info = file.stat()
     except OSError as exc:
@@ -185,7 +229,10 @@ def read_text(file: Path, root: Path, limit: int) -> tuple[str, str | None]:
     if not stat.S_ISREG(info.st_mode):
         return "", "not a regular file (a pipe, device or folder); remove it"
     if info.st_size > limit:
-        return "", f"the file is {info.st_size // 1024} KB; the limit is {limit // 1024} KB (site.toml [limits] markdown_kb): split it"
+        return (
+            "",
+            f"the file is {info.st_size // 1024} KB; the limit is {limit // 1024} KB (site.toml [limits] markdown_kb): split it",
+        )
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -194,7 +241,10 @@ def read_text(file: Path, root: Path, limit: int) -> tuple[str, str | None]:
         data = data[3:]
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return "", f"line {line}: the file contains a NUL byte, so it is not text; re-save it as UTF-8 text"
+        return (
+            "",
+            f"line {line}: the file contains a NUL byte, so it is not text; re-save it as UTF-8 text",
+        )
     try:
         return data.decode("utf-8").replace("\r\n", "\n"), None
     except UnicodeDecodeError as exc:
@@ -202,24 +252,51 @@ def read_text(file: Path, root: Path, limit: int) -> tuple[str, str | None]:
         return "", f"line {line}: the file is not valid UTF-8 text; save it as UTF-8"
 
 
-def parse_source(kind, slug, rel, raw, limits: Limits = Limits()) -> tuple[SourceFile | None, list[Diagnostic]]:
+def parse_source(
+    kind, slug, rel, raw, limits: Limits = Limits()
+) -> tuple[SourceFile | None, list[Diagnostic]]:
     lines = raw.split("\n")
     if lines[0].strip() != FENCE:
-        return None, [Diagnostic(rel, 1, "missing front matter: start the file with a '---' line, the fields, then another '---' line", code="no-front-matter")]
+        return None, [
+            Diagnostic(
+                rel,
+                1,
+                "missing front matter: start the file with a '---' line, the fields, then another '---' line",
+                code="no-front-matter",
+            )
+        ]
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
     except StopIteration:
-        return None, [Diagnostic(rel, 1, "the front matter opened here is never closed: add a '---' line after the last field", code="unclosed-front-matter")]
+        return None, [
+            Diagnostic(
+                rel,
+                1,
+                "the front matter opened here is never closed: add a '---' line after the last field",
+                code="unclosed-front-matter",
+            )
+        ]
     block = "\n".join(lines[1:end])
     if len(block.encode()) > limits.front_matter_bytes:
-        return None, [Diagnostic(rel, 2, f"the front matter is {len(block.encode()) // 1024} KB; the limit is {limits.front_matter_bytes // 1024} KB: move long text into the body", code="too-large")]
+        return None, [
+            Diagnostic(
+                rel,
+                2,
+                f"the front matter is {len(block.encode()) // 1024} KB; the limit is {limits.front_matter_bytes // 1024} KB: move long text into the body",
+                code="too-large",
+            )
+        ]
     data, line_map, problems = parse_yaml(rel, block, 2)
     if problems:
         return None, problems
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Diagnostic(rel, 2, "the front matter must be a list of 'field: value' lines", code="bad-yaml")]
+        return None, [
+            Diagnostic(
+                rel, 2, "the front matter must be a list of 'field: value' lines", code="bad-yaml"
+            )
+        ]
     body = "\n".join(lines[end + 1 :])
     front_digest = hashlib.sha256(block.encode()).hexdigest()
     return SourceFile(kind, slug, rel, data, line_map, body, end + 2, front_digest), []
@@ -235,7 +312,8 @@ def _construct_mapping(loader, node, deep=False):
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None,
+                None,
+                None,
                 f"duplicate field '{key}' (first on line {seen[key] + 1 + loader._line_offset})",
                 key_node.start_mark,
             )
@@ -254,9 +332,23 @@ def _refuse_yaml_features(rel: str, text: str, first_line: int) -> list[Diagnost
         for token in yaml.scan(text, Loader=loader):
             line = token.start_mark.line + first_line
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                return [Diagnostic(rel, line, "YAML anchors and aliases (&name, *name) are not allowed here: write the value out in full", code="bad-yaml")]
+                return [
+                    Diagnostic(
+                        rel,
+                        line,
+                        "YAML anchors and aliases (&name, *name) are not allowed here: write the value out in full",
+                        code="bad-yaml",
+                    )
+                ]
             if isinstance(token, yaml.TagToken):
-                return [Diagnostic(rel, line, "YAML tags (!!type, !name) are not allowed here: write plain values, and quote text", code="bad-yaml")]
+                return [
+                    Diagnostic(
+                        rel,
+                        line,
+                        "YAML tags (!!type, !name) are not allowed here: write plain values, and quote text",
+                        code="bad-yaml",
+                    )
+                ]
     except yaml.YAMLError:
         return []  # the parser below reports the syntax error with its position
     return []
@@ -281,7 +373,18 @@ def parse_yaml(rel: str, text: str, first_line: int):
         try:
             node = loader.get_single_node()
             if node is not None and _depth(node) > MAX_DEPTH:
-                return None, {}, [Diagnostic(rel, first_line, f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it", code="bad-yaml")]
+                return (
+                    None,
+                    {},
+                    [
+                        Diagnostic(
+                            rel,
+                            first_line,
+                            f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it",
+                            code="bad-yaml",
+                        )
+                    ],
+                )
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -296,7 +399,19 @@ def parse_yaml(rel: str, text: str, first_line: int):
             if 0 <= mark.line < len(src_lines) and src_lines[mark.line].strip():
                 text_line = src_lines[mark.line].strip()
                 quoted = f" in '{text_line[:70]}{'...' if len(text_line) > 70 else ''}'"
-        return None, {}, [Diagnostic(rel, line, f"invalid YAML: {what}{quoted} (column {col}); check quotes, colons and indentation", code="bad-yaml", column=col)]
+        return (
+            None,
+            {},
+            [
+                Diagnostic(
+                    rel,
+                    line,
+                    f"invalid YAML: {what}{quoted} (column {col}); check quotes, colons and indentation",
+                    code="bad-yaml",
+                    column=col,
+                )
+            ],
+        )
     except yaml.YAMLError as exc:
         return None, {}, [Diagnostic(rel, first_line, f"invalid YAML: {exc}", code="bad-yaml")]
     lines: LineMap = {(): first_line}

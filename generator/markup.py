@@ -37,8 +37,15 @@ class BodyJob:
 
     @classmethod
     def of(cls, node: Node, base_path: str) -> BodyJob:
-        return cls(node.kind, node.slug, node.body, node.why.markdown if node.why is not None else None,
-                   tuple(f.why.markdown for f in node.features), node.citations, base_path)
+        return cls(
+            node.kind,
+            node.slug,
+            node.body,
+            node.why.markdown if node.why is not None else None,
+            tuple(f.why.markdown for f in node.features),
+            node.citations,
+            base_path,
+        )
 
 
 @dataclass
@@ -81,7 +88,15 @@ class _Citation(InlineProcessor):
                 sep = etree.SubElement(sup, "span", {"class": "cite-sep"})
                 sep.text = ","
             number = page.numbers[study_id]
-            a = etree.SubElement(sup, "a", {"href": f"#ref-{number}", "role": "doc-noteref", "aria-label": f"Reference {number}"})
+            a = etree.SubElement(
+                sup,
+                "a",
+                {
+                    "href": f"#ref-{number}",
+                    "role": "doc-noteref",
+                    "aria-label": f"Reference {number}",
+                },
+            )
             a.text = str(number)
         return sup, m.start(0), m.end(0)
 
@@ -114,7 +129,15 @@ class _Polish(Treeprocessor):
                     picture = etree.Element("picture")
                     picture.tail, img.tail = img.tail, None
                     if info.webp:
-                        etree.SubElement(picture, "source", {"type": "image/webp", "srcset": info.srcset(info.webp), "sizes": sizes})
+                        etree.SubElement(
+                            picture,
+                            "source",
+                            {
+                                "type": "image/webp",
+                                "srcset": info.srcset(info.webp),
+                                "sizes": sizes,
+                            },
+                        )
                     if info.same:
                         img.set("srcset", info.srcset(info.same))
                         img.set("sizes", sizes)
@@ -190,7 +213,9 @@ def _convert_chunk(indexes: list[int]) -> list[tuple[dict, tuple]]:
     results = []
     for index in indexes:
         reads = Reads()
-        results.append((converter.convert(jobs[index], SiteView(sources, reads)), tuple(reads.keys)))
+        results.append(
+            (converter.convert(jobs[index], SiteView(sources, reads)), tuple(reads.keys))
+        )
     return results
 
 
@@ -202,7 +227,10 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
     sources = Sources(graph, images=images)
     jobs = [BodyJob.of(node, graph.urls.base_path) for node in graph.by_key.values()]
     inputs = [reuse.inputs(job) if reuse else "" for job in jobs]
-    done = [reuse.body((job.kind, job.slug), key, sources) if reuse else None for job, key in zip(jobs, inputs)]
+    done = [
+        reuse.body((job.kind, job.slug), key, sources) if reuse else None
+        for job, key in zip(jobs, inputs)
+    ]
     missing = [i for i, parts in enumerate(done) if parts is None]
     if workers > 1 and len(missing) >= PARALLEL_FROM:
         converted = map_in_workers(_convert_chunk, missing, workers, _start_worker, (sources, jobs))
@@ -216,7 +244,9 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
     for index, (parts, reads) in zip(missing, converted):
         done[index] = parts
         if reuse:
-            reuse.keep_body((jobs[index].kind, jobs[index].slug), inputs[index], reads, sources, parts)
+            reuse.keep_body(
+                (jobs[index].kind, jobs[index].slug), inputs[index], reads, sources, parts
+            )
     for job, parts in zip(jobs, done):
         for part, value in parts.items():
             html[(job.kind, job.slug) + part] = value

@@ -53,7 +53,11 @@ class Dose:
     def amount(self) -> str:
         """'3 x 10 each side', '3 x 30 s', '1 x 20 min'."""
         if self.seconds is not None:
-            each = f"{self.seconds // 60} min" if self.seconds >= 120 and self.seconds % 60 == 0 else f"{self.seconds} s"
+            each = (
+                f"{self.seconds // 60} min"
+                if self.seconds >= 120 and self.seconds % 60 == 0
+                else f"{self.seconds} s"
+            )
         else:
             each = str(self.reps)
         return f"{self.sets} x {each}" + (" each side" if self.per_side else "")
@@ -144,7 +148,9 @@ class Node:
     used_in: tuple[tuple[str, str], ...] = ()  # (kind, slug) of pages featuring this one
     related: tuple[str, ...] = ()  # same kind, most related first
     links_to: tuple[tuple[str, str], ...] = ()  # (kind, slug) this document links or features
-    lines: dict = field(default_factory=dict, repr=False, compare=False)  # front-matter key path -> file line
+    lines: dict = field(
+        default_factory=dict, repr=False, compare=False
+    )  # front-matter key path -> file line
 
     def line_of(self, *loc) -> int:
         from .load import nearest_line
@@ -178,7 +184,9 @@ class SiteGraph:
         return self.by_key[(kind, slug)]
 
     def citations_of(self, node: Node) -> tuple[Citation, ...]:
-        return tuple(Citation(i, sid, self.studies[sid]) for i, sid in enumerate(node.citations, start=1))
+        return tuple(
+            Citation(i, sid, self.studies[sid]) for i, sid in enumerate(node.citations, start=1)
+        )
 
     def term(self, taxonomy: str, slug: str) -> Term:
         terms = self.tags if taxonomy == "tags" else self.areas

@@ -21,7 +21,13 @@ from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
 from .view import Reads, SiteView, Sources
 
-HTML_TYPES = {"articles": "article", "exercises": "exercise", "routines": "routine", "authors": "author", "pages": "page"}
+HTML_TYPES = {
+    "articles": "article",
+    "exercises": "exercise",
+    "routines": "routine",
+    "authors": "author",
+    "pages": "page",
+}
 
 
 def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
@@ -30,7 +36,9 @@ def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
     memo trace records the ones it loaded."""
     sources, problems = {}, []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not (root == str(folder) and d == "static") and not is_editor_junk(d))
+        dirs[:] = sorted(
+            d for d in dirs if not (root == str(folder) and d == "static") and not is_editor_junk(d)
+        )
         for name in sorted(files):
             if is_editor_junk(name):
                 continue
@@ -39,8 +47,14 @@ def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
             try:
                 sources[rel] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                problems.append(Diagnostic(f"templates/{rel}", None, f"cannot read this template ({exc}); save it as UTF-8 text",
-                                           code="template-error"))
+                problems.append(
+                    Diagnostic(
+                        f"templates/{rel}",
+                        None,
+                        f"cannot read this template ({exc}); save it as UTF-8 text",
+                        code="template-error",
+                    )
+                )
     return sources, problems
 
 
@@ -125,8 +139,18 @@ class PageSpec:
         """The page's own values as plain data (nodes by their key): with the
         site-wide values and the reads recorded while rendering it, all that
         the page is made from."""
-        return (self.url, self.template, self.title, self.description, _keyed(self.vars), _keyed(self.node),
-                self.kind, self.image, self.image_alt, self.noindex)
+        return (
+            self.url,
+            self.template,
+            self.title,
+            self.description,
+            _keyed(self.vars),
+            _keyed(self.node),
+            self.kind,
+            self.image,
+            self.image_alt,
+            self.noindex,
+        )
 
 
 def _keyed(value):
@@ -145,33 +169,110 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
     specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home")]
     for node in graph.by_key.values():
         image, alt = _node_image(node)
-        specs.append(PageSpec(node.url, f"{HTML_TYPES[node.kind]}.html", node.title, _summary(node), {}, node, node.kind,
-                              image, alt))
+        specs.append(
+            PageSpec(
+                node.url,
+                f"{HTML_TYPES[node.kind]}.html",
+                node.title,
+                _summary(node),
+                {},
+                node,
+                node.kind,
+                image,
+                alt,
+            )
+        )
     per_page = cfg.articles_per_page
-    chunks = [graph.articles[i:i + per_page] for i in range(0, len(graph.articles), per_page)] or [()]
+    chunks = [
+        graph.articles[i : i + per_page] for i in range(0, len(graph.articles), per_page)
+    ] or [()]
     for number, chunk in enumerate(chunks, start=1):
-        pager = {"number": number, "count": len(chunks),
-                 "prev": urls.section("articles", number - 1) if number > 1 else None,
-                 "next": urls.section("articles", number + 1) if number < len(chunks) else None}
+        pager = {
+            "number": number,
+            "count": len(chunks),
+            "prev": urls.section("articles", number - 1) if number > 1 else None,
+            "next": urls.section("articles", number + 1) if number < len(chunks) else None,
+        }
         title = "Articles" if number == 1 else f"Articles, page {number}"
-        specs.append(PageSpec(urls.section("articles", number), "article_list.html", title,
-                              "Every article on running injuries, newest first.", {"articles": chunk, "pager": pager}))
-    specs.append(PageSpec(urls.section("exercises"), "exercise_list.html", "Exercise library",
-                          "Strength and mobility exercises for runners, with doses, cues and the studies behind them.", {}))
-    specs.append(PageSpec(urls.section("routines"), "routine_list.html", "Routines",
-                          "Short routines to print and follow, a few times a week.", {}))
-    specs.append(PageSpec(urls.asset("routines/builder/"), "builder.html", "Build your own routine",
-                          "Pick exercises from the library, set the dose and print your own one-page routine card.", {},
-                          kind="builder"))
-    specs.append(PageSpec(urls.asset("search/"), "search.html", "Search", f"Search every article, exercise and routine on {cfg.title}.",
-                          {}, kind="search"))
-    specs.append(PageSpec(urls.section("authors"), "author_list.html", "Authors", "Who writes this publication.", {}))
-    for taxonomy, terms, label in (("tags", graph.tags, "Topics"), ("body-areas", graph.areas, "Body areas")):
-        specs.append(PageSpec(urls.taxonomy(taxonomy), "term_list.html", label,
-                              f"{label} covered by {cfg.title}.", {"terms": terms, "label": label}))
+        specs.append(
+            PageSpec(
+                urls.section("articles", number),
+                "article_list.html",
+                title,
+                "Every article on running injuries, newest first.",
+                {"articles": chunk, "pager": pager},
+            )
+        )
+    specs.append(
+        PageSpec(
+            urls.section("exercises"),
+            "exercise_list.html",
+            "Exercise library",
+            "Strength and mobility exercises for runners, with doses, cues and the studies behind them.",
+            {},
+        )
+    )
+    specs.append(
+        PageSpec(
+            urls.section("routines"),
+            "routine_list.html",
+            "Routines",
+            "Short routines to print and follow, a few times a week.",
+            {},
+        )
+    )
+    specs.append(
+        PageSpec(
+            urls.asset("routines/builder/"),
+            "builder.html",
+            "Build your own routine",
+            "Pick exercises from the library, set the dose and print your own one-page routine card.",
+            {},
+            kind="builder",
+        )
+    )
+    specs.append(
+        PageSpec(
+            urls.asset("search/"),
+            "search.html",
+            "Search",
+            f"Search every article, exercise and routine on {cfg.title}.",
+            {},
+            kind="search",
+        )
+    )
+    specs.append(
+        PageSpec(
+            urls.section("authors"),
+            "author_list.html",
+            "Authors",
+            "Who writes this publication.",
+            {},
+        )
+    )
+    for taxonomy, terms, label in (
+        ("tags", graph.tags, "Topics"),
+        ("body-areas", graph.areas, "Body areas"),
+    ):
+        specs.append(
+            PageSpec(
+                urls.taxonomy(taxonomy),
+                "term_list.html",
+                label,
+                f"{label} covered by {cfg.title}.",
+                {"terms": terms, "label": label},
+            )
+        )
         for term in terms:
-            specs.append(PageSpec(term.url, "term.html", term.name, f"Articles, exercises and routines on {term.name.lower()}.",
-                                  {"term": term, "label": label}))
+            specs.append(
+                PageSpec(
+                    term.url,
+                    "term.html",
+                    term.name,
+                    f"Articles, exercises and routines on {term.name.lower()}.",
+                    {"term": term, "label": label},
+                )
+            )
     return specs
 
 
@@ -192,8 +293,14 @@ def _node_image(node: Node) -> tuple[str | None, str | None]:
     return None, None
 
 
-def render_pages(graph: SiteGraph, sources: Sources, env: jinja2.Environment, assets: dict[str, str],
-                 reuse=None, workers: int = 1) -> tuple[list[Output], list[str]]:
+def render_pages(
+    graph: SiteGraph,
+    sources: Sources,
+    env: jinja2.Environment,
+    assets: dict[str, str],
+    reuse=None,
+    workers: int = 1,
+) -> tuple[list[Output], list[str]]:
     """All HTML pages, and the URLs of those rendered. `sources` holds what
     templates may read besides the graph (bodies' HTML, images, routine
     cards, template texts); `assets` maps theme files to their URLs. With
@@ -201,13 +308,26 @@ def render_pages(graph: SiteGraph, sources: Sources, env: jinja2.Environment, as
     are unchanged is taken from the last build instead of rendered."""
     common = {"site": graph.config, "urls": graph.urls, "assets": assets}
     specs = page_specs(graph)
-    specs.append(PageSpec(graph.urls.asset("404.html"), "404.html", "Page not found", "This page does not exist.", {}, noindex=True))
+    specs.append(
+        PageSpec(
+            graph.urls.asset("404.html"),
+            "404.html",
+            "Page not found",
+            "This page does not exist.",
+            {},
+            noindex=True,
+        )
+    )
     site_wide = (graph.config, assets)
     outputs: list[Output | None] = []
     inputs, missing = [], []
     for index, spec in enumerate(specs):
         inputs.append(reuse.inputs((site_wide, spec.inputs())) if reuse else "")
-        hit = reuse.page(spec.url, graph.urls.output_path(spec.url), inputs[-1], sources) if reuse else None
+        hit = (
+            reuse.page(spec.url, graph.urls.output_path(spec.url), inputs[-1], sources)
+            if reuse
+            else None
+        )
         outputs.append(hit)
         if hit is None:
             missing.append(index)
@@ -246,7 +366,9 @@ def _render_chunk(indexes: list[int]) -> list[tuple[bytes | None, tuple, Diagnos
     return results
 
 
-def _render_all(indexes: list[int], workers: int) -> list[tuple[bytes | None, tuple, Diagnostic | None]]:
+def _render_all(
+    indexes: list[int], workers: int
+) -> list[tuple[bytes | None, tuple, Diagnostic | None]]:
     """Render the pages at `indexes`, in forked worker processes when there
     are many (each has the graph and compiled templates by fork), merged in order."""
     if workers < 2 or len(indexes) < PARALLEL_FROM:
@@ -267,10 +389,17 @@ def template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Diagnostic:
             if "/templates/" in filename and filename.endswith(".html"):
                 path, line = "templates/" + filename.split("/templates/", 1)[1], tb.tb_lineno
             tb = tb.tb_next
-    return Diagnostic(path, line, f"template error while rendering {spec.url}: {exc.message or exc}", code="template-error")
+    return Diagnostic(
+        path,
+        line,
+        f"template error while rendering {spec.url}: {exc.message or exc}",
+        code="template-error",
+    )
 
 
-def render_one(spec: PageSpec, view: SiteView, env: jinja2.Environment, common: dict, reads: Reads) -> bytes:
+def render_one(
+    spec: PageSpec, view: SiteView, env: jinja2.Environment, common: dict, reads: Reads
+) -> bytes:
     """One page, from `common` (site-wide values), the spec and what it
     reads through `view`: templates never see the graph itself."""
     origin = view.config.origin
@@ -289,8 +418,14 @@ def render_one(spec: PageSpec, view: SiteView, env: jinja2.Environment, common: 
     env.reads = reads
     try:
         template = env.get_template(spec.template)
-        context = {**common, "graph": view, "html": view.mapping("html"), "images": view.mapping("images"),
-                   "cards": view.mapping("cards"), **view.wrap(spec.vars)}
+        context = {
+            **common,
+            "graph": view,
+            "html": view.mapping("html"),
+            "images": view.mapping("images"),
+            "cards": view.mapping("cards"),
+            **view.wrap(spec.vars),
+        }
         return template.render(context, page=page, node=node).encode("utf-8")
     finally:
         env.reads = None

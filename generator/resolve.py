@@ -14,21 +14,31 @@ from dataclasses import replace
 from .config import BuildOptions, SiteConfig
 from .diagnostics import WARNING, Diagnostic, did_you_mean
 from .links import find_refs
-from .sanitize import raw_html_problems, url_problem
 from .model import Body, Dose, Feature, Node, SiteGraph, Step, Term
+from .sanitize import raw_html_problems, url_problem
 from .schema import FeaturedExercise
 from .urls import RESERVED, Urls, slugify
 from .validate import Document, ValidContent
 
-KIND_NAMES = {"articles": "article", "exercises": "exercise", "routines": "routine", "authors": "author", "pages": "page"}
+KIND_NAMES = {
+    "articles": "article",
+    "exercises": "exercise",
+    "routines": "routine",
+    "authors": "author",
+    "pages": "page",
+}
 
 
-def resolve_site(content: ValidContent, config: SiteConfig, options: BuildOptions, today: dt.date) -> tuple[SiteGraph, list[Diagnostic]]:
+def resolve_site(
+    content: ValidContent, config: SiteConfig, options: BuildOptions, today: dt.date
+) -> tuple[SiteGraph, list[Diagnostic]]:
     return _Resolver(content, config, options, today).run()
 
 
 class _Resolver:
-    def __init__(self, content: ValidContent, config: SiteConfig, options: BuildOptions, today: dt.date):
+    def __init__(
+        self, content: ValidContent, config: SiteConfig, options: BuildOptions, today: dt.date
+    ):
         self.content = content
         self.config = config
         self.options = options
@@ -58,11 +68,21 @@ class _Resolver:
         for doc in sorted(self.published.values(), key=lambda d: d.path):
             other = self.slug_owner.get(doc.slug)
             if other:
-                self.error(doc, 1, f"duplicate slug '{doc.slug}': {other.path} uses it too, so [[{doc.slug}]] would be ambiguous; rename one of the files", "duplicate-slug")
+                self.error(
+                    doc,
+                    1,
+                    f"duplicate slug '{doc.slug}': {other.path} uses it too, so [[{doc.slug}]] would be ambiguous; rename one of the files",
+                    "duplicate-slug",
+                )
             else:
                 self.slug_owner[doc.slug] = doc
             if doc.kind == "pages" and doc.slug in RESERVED:
-                self.error(doc, 1, f"a page may not be called '{doc.slug}': /{doc.slug}/ belongs to the site itself; rename the file", "reserved-slug")
+                self.error(
+                    doc,
+                    1,
+                    f"a page may not be called '{doc.slug}': /{doc.slug}/ belongs to the site itself; rename the file",
+                    "reserved-slug",
+                )
 
     def ref(self, doc: Document, kind: str, slug: str, line: int) -> bool:
         """Check that `doc` may point at (kind, slug); report why not."""
@@ -72,10 +92,20 @@ class _Resolver:
             return False  # its own errors are reported already
         name = KIND_NAMES[kind]
         if (kind, slug) in self.all_docs:
-            self.error(doc, line, f"{name} '{slug}' is a draft or scheduled for later, so it is not published; publish it, remove the reference, or build with --drafts/--future", "unpublished-ref")
+            self.error(
+                doc,
+                line,
+                f"{name} '{slug}' is a draft or scheduled for later, so it is not published; publish it, remove the reference, or build with --drafts/--future",
+                "unpublished-ref",
+            )
         else:
             known = [s for (k, s) in self.published if k == kind]
-            self.error(doc, line, f"unknown {name} '{slug}': create content/{kind}/{slug}.md or fix the name{did_you_mean(slug, known, name + 's')}", "unknown-ref")
+            self.error(
+                doc,
+                line,
+                f"unknown {name} '{slug}': create content/{kind}/{slug}.md or fix the name{did_you_mean(slug, known, name + 's')}",
+                "unknown-ref",
+            )
         return False
 
     def study(self, doc: Document, study_id: str, line: int) -> bool:
@@ -84,7 +114,12 @@ class _Resolver:
             return True
         if ("studies", study_id) in self.content.failed:
             return False
-        self.error(doc, line, f"unknown study '{study_id}': add it to content/studies.yml or fix the id{did_you_mean(study_id, self.studies, 'studies')}", "unknown-study")
+        self.error(
+            doc,
+            line,
+            f"unknown study '{study_id}': add it to content/studies.yml or fix the id{did_you_mean(study_id, self.studies, 'studies')}",
+            "unknown-study",
+        )
         return False
 
     def areas(self, doc: Document, areas: tuple[str, ...]) -> tuple[str, ...]:
@@ -93,7 +128,12 @@ class _Resolver:
             if area in self.config.body_areas:
                 good.append(area)
             else:
-                self.error(doc, doc.line_of(("body_areas", i)), f"unknown body area '{area}': the areas are listed in content/site.toml under [body_areas]{did_you_mean(area, self.config.body_areas, 'body areas')}", "unknown-area")
+                self.error(
+                    doc,
+                    doc.line_of(("body_areas", i)),
+                    f"unknown body area '{area}': the areas are listed in content/site.toml under [body_areas]{did_you_mean(area, self.config.body_areas, 'body areas')}",
+                    "unknown-area",
+                )
         return tuple(good)
 
     def image(self, doc: Document, src: str, line: int, field: str) -> None:
@@ -101,17 +141,34 @@ class _Resolver:
         if url_problem(src):
             self.error(doc, line, f"{field} {url_problem(src)}", "unsafe-url")
         elif src.startswith(("http://", "https://", "//")):
-            self.error(doc, line, f"{field} '{src}' points to another site; copy the image under content/images/ so the site makes no outside requests", "external-image")
+            self.error(
+                doc,
+                line,
+                f"{field} '{src}' points to another site; copy the image under content/images/ so the site makes no outside requests",
+                "external-image",
+            )
         elif path in self.content.images:
             self.image_refs.setdefault(path, (doc.path, line))
         else:
             close = did_you_mean(path, self.content.images, "images")
-            self.error(doc, line, f"missing image '{src}': image paths are relative to content/, e.g. images/exercises/goblet-squat.svg{close}", "missing-image")
+            self.error(
+                doc,
+                line,
+                f"missing image '{src}': image paths are relative to content/, e.g. images/exercises/goblet-squat.svg{close}",
+                "missing-image",
+            )
 
     def body_refs(self, doc: Document, body: Body, citations: list[str], links: set) -> None:
         for line, what in raw_html_problems(body.markdown, body.first_line):
-            self.problems.append(Diagnostic(doc.path, line, f"removed unsafe HTML: {what}; content may not carry scripts, event handlers, styles, frames or forms",
-                                            severity=WARNING, code="unsafe-html"))
+            self.problems.append(
+                Diagnostic(
+                    doc.path,
+                    line,
+                    f"removed unsafe HTML: {what}; content may not carry scripts, event handlers, styles, frames or forms",
+                    severity=WARNING,
+                    code="unsafe-html",
+                )
+            )
         for ref in find_refs(body.markdown, body.first_line):
             if ref.kind == "cite":
                 if self.study(doc, ref.target, ref.line) and ref.target not in citations:
@@ -120,11 +177,22 @@ class _Resolver:
                 owner = self.slug_owner.get(ref.target)
                 if owner is not None:
                     links.add((owner.kind, owner.slug))
-                elif any(s == ref.target for (_, s) in self.all_docs | dict.fromkeys(self.content.failed)):
-                    kind = next(k for (k, s) in self.all_docs | dict.fromkeys(self.content.failed) if s == ref.target)
+                elif any(
+                    s == ref.target for (_, s) in self.all_docs | dict.fromkeys(self.content.failed)
+                ):
+                    kind = next(
+                        k
+                        for (k, s) in self.all_docs | dict.fromkeys(self.content.failed)
+                        if s == ref.target
+                    )
                     self.ref(doc, kind, ref.target, ref.line)
                 else:
-                    self.error(doc, ref.line, f"unknown link [[{ref.target}]]: [[...]] takes the file name (without .md) of an article, exercise, routine or page{did_you_mean(ref.target, self.slug_owner, 'slugs')}", "unknown-link")
+                    self.error(
+                        doc,
+                        ref.line,
+                        f"unknown link [[{ref.target}]]: [[...]] takes the file name (without .md) of an article, exercise, routine or page{did_you_mean(ref.target, self.slug_owner, 'slugs')}",
+                        "unknown-link",
+                    )
             elif ref.kind == "url":
                 problem = url_problem(ref.target)
                 if problem:
@@ -132,7 +200,12 @@ class _Resolver:
             elif ref.kind == "image":
                 self.image(doc, ref.target, ref.line, "image")
                 if not ref.label.strip():
-                    self.error(doc, ref.line, f"image '{ref.target}' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf]({ref.target})", "missing-alt")
+                    self.error(
+                        doc,
+                        ref.line,
+                        f"image '{ref.target}' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf]({ref.target})",
+                        "missing-alt",
+                    )
 
     # -- nodes ----------------------------------------------------------
     def node(self, doc: Document) -> Node:
@@ -142,7 +215,11 @@ class _Resolver:
         links: set = set()
         fields: dict = {}
         if doc.kind == "exercises":
-            why = Body(meta.why_it_works, doc.path, doc.line_of(("why_it_works",)) + (1 if "\n" in meta.why_it_works else 0))
+            why = Body(
+                meta.why_it_works,
+                doc.path,
+                doc.line_of(("why_it_works",)) + (1 if "\n" in meta.why_it_works else 0),
+            )
             self.body_refs(doc, why, citations, links)
             fields.update(why=why, dose=Dose(**meta.dose.model_dump()))
             if meta.image:
@@ -157,27 +234,40 @@ class _Resolver:
                 self.image(doc, meta.hero.image, doc.line_of(("hero", "image")), "hero.image")
             features = []
             for i, item in enumerate(meta.exercises):
-                item = item if isinstance(item, FeaturedExercise) else FeaturedExercise(exercise=item)
+                item = (
+                    item if isinstance(item, FeaturedExercise) else FeaturedExercise(exercise=item)
+                )
                 if self.ref(doc, "exercises", item.exercise, doc.line_of(("exercises", i))):
                     exercise = self.published[("exercises", item.exercise)]
                     if item.why is not None:
                         why = Body(item.why, doc.path, doc.line_of(("exercises", i, "why")))
                     else:
-                        why = Body(exercise.meta.why_it_works, exercise.path, exercise.line_of(("why_it_works",)))
+                        why = Body(
+                            exercise.meta.why_it_works,
+                            exercise.path,
+                            exercise.line_of(("why_it_works",)),
+                        )
                     self.body_refs(doc if item.why is not None else exercise, why, citations, links)
                     features.append(Feature(item.exercise, why))
                     links.add(("exercises", item.exercise))
             tag_slugs = []
             for i, tag in enumerate(meta.tags):
                 if not slugify(tag):
-                    self.error(doc, doc.line_of(("tags", i)), f"tag '{tag}' has no letters or digits to make a URL from; use a word", "bad-tag")
+                    self.error(
+                        doc,
+                        doc.line_of(("tags", i)),
+                        f"tag '{tag}' has no letters or digits to make a URL from; use a word",
+                        "bad-tag",
+                    )
                 else:
                     tag_slugs.append(slugify(tag))
             fields.update(features=tuple(features), tags=tuple(dict.fromkeys(tag_slugs)))
         if doc.kind == "routines":
             steps = []
             for i, step in enumerate(meta.exercises):
-                if self.ref(doc, "exercises", step.exercise, doc.line_of(("exercises", i, "exercise"))):
+                if self.ref(
+                    doc, "exercises", step.exercise, doc.line_of(("exercises", i, "exercise"))
+                ):
                     steps.append(Step(step.exercise, self.step_dose(step), step.note))
                     links.add(("exercises", step.exercise))
             fields["steps"] = tuple(steps)
@@ -189,12 +279,29 @@ class _Resolver:
                 citations.append(study_id)
         if "body_areas" in fields_of_kind:
             fields["areas"] = self.areas(doc, meta.body_areas)
-        return Node(doc.kind, doc.slug, self.urls.page(doc.kind, doc.slug), doc.path, meta, body, doc.front_digest,
-                    citations=tuple(citations), links_to=tuple(sorted(links)), lines=doc.lines, **fields)
+        return Node(
+            doc.kind,
+            doc.slug,
+            self.urls.page(doc.kind, doc.slug),
+            doc.path,
+            meta,
+            body,
+            doc.front_digest,
+            citations=tuple(citations),
+            links_to=tuple(sorted(links)),
+            lines=doc.lines,
+            **fields,
+        )
 
     def step_dose(self, step) -> Dose:
         base = self.published[("exercises", step.exercise)].meta.dose
-        reps, seconds = (step.reps, None) if step.reps is not None else (None, step.seconds) if step.seconds is not None else (base.reps, base.seconds)
+        reps, seconds = (
+            (step.reps, None)
+            if step.reps is not None
+            else (None, step.seconds)
+            if step.seconds is not None
+            else (base.reps, base.seconds)
+        )
         return Dose(
             sets=step.sets if step.sets is not None else base.sets,
             reps=reps,
@@ -214,8 +321,12 @@ class _Resolver:
         articles = sorted(by_kind["articles"], key=lambda n: (-n.meta.date.toordinal(), n.slug))
         exercises = sorted(by_kind["exercises"], key=lambda n: (n.title.lower(), n.slug))
         articles = _with_related(articles, lambda n: set(n.tags) | {"area:" + a for a in n.areas})
-        exercises = _with_related(exercises, lambda n: set(n.areas) | {"muscle:" + m.lower() for m in n.meta.muscles})
-        graph_nodes = articles + exercises + [n for k in ("routines", "authors", "pages") for n in by_kind[k]]
+        exercises = _with_related(
+            exercises, lambda n: set(n.areas) | {"muscle:" + m.lower() for m in n.meta.muscles}
+        )
+        graph_nodes = (
+            articles + exercises + [n for k in ("routines", "authors", "pages") for n in by_kind[k]]
+        )
         by_key = {(n.kind, n.slug): n for n in graph_nodes}
         graph = SiteGraph(
             config=self.config,
@@ -249,8 +360,15 @@ class _Resolver:
                 for area in node.areas:
                     members[area][node.kind].append(node.slug)
         return tuple(
-            Term(taxonomy, slug, display[slug], self.urls.term(taxonomy, slug),
-                 tuple(members[slug]["articles"]), tuple(members[slug]["exercises"]), tuple(members[slug]["routines"]))
+            Term(
+                taxonomy,
+                slug,
+                display[slug],
+                self.urls.term(taxonomy, slug),
+                tuple(members[slug]["articles"]),
+                tuple(members[slug]["exercises"]),
+                tuple(members[slug]["routines"]),
+            )
             for slug in sorted(members, key=lambda s: display[s].lower())
         )
 
@@ -258,10 +376,26 @@ class _Resolver:
         path = self.content.studies_path
         lines = {entry.id: entry.line for entry in self.content.studies}
         for study_id in sorted(set(self.studies) - self.cited):
-            self.problems.append(Diagnostic(path, lines[study_id], f"study '{study_id}' is cited nowhere; cite it with [@{study_id}] or remove it", severity=WARNING, code="unused-study"))
+            self.problems.append(
+                Diagnostic(
+                    path,
+                    lines[study_id],
+                    f"study '{study_id}' is cited nowhere; cite it with [@{study_id}] or remove it",
+                    severity=WARNING,
+                    code="unused-study",
+                )
+            )
         for node in graph.exercises:
             if not node.used_in:
-                self.problems.append(Diagnostic(node.path, 1, f"exercise '{node.slug}' is featured in no article or routine", severity=WARNING, code="unused-exercise"))
+                self.problems.append(
+                    Diagnostic(
+                        node.path,
+                        1,
+                        f"exercise '{node.slug}' is featured in no article or routine",
+                        severity=WARNING,
+                        code="unused-exercise",
+                    )
+                )
 
 
 def _with_backlinks(nodes: list[Node]) -> list[Node]:
@@ -275,13 +409,18 @@ def _with_backlinks(nodes: list[Node]) -> list[Node]:
             used_in[("routines", node.meta.routine)].append((node.kind, node.slug))
         if node.kind == "articles":
             used_in[("authors", node.meta.author)].append((node.kind, node.slug))
-    return [replace(n, used_in=tuple(dict.fromkeys(sorted(used_in[(n.kind, n.slug)])))) for n in nodes]
+    return [
+        replace(n, used_in=tuple(dict.fromkeys(sorted(used_in[(n.kind, n.slug)])))) for n in nodes
+    ]
 
 
 def _with_related(nodes: list[Node], features, limit: int = 3) -> list[Node]:
     """Most shared features first, then the order `nodes` came in (recency)."""
     ranked = _rank_related(tuple(frozenset(features(n)) for n in nodes), limit)
-    return [replace(node, related=tuple(nodes[j].slug for j in ranked[i])) for i, node in enumerate(nodes)]
+    return [
+        replace(node, related=tuple(nodes[j].slug for j in ranked[i]))
+        for i, node in enumerate(nodes)
+    ]
 
 
 @functools.lru_cache(maxsize=4)
@@ -297,7 +436,9 @@ def _rank_related(keys: tuple[frozenset, ...], limit: int) -> tuple[tuple[int, .
             holders[key] |= 1 << i
     ranked = []
     for i, key_set in enumerate(keys):
-        at_least = [-1] + [0] * len(key_set)  # at_least[c]: positions sharing c or more of these features
+        at_least = [-1] + [0] * len(
+            key_set
+        )  # at_least[c]: positions sharing c or more of these features
         for key in key_set:
             mask = holders[key]
             for c in range(len(key_set), 0, -1):

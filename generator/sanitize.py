@@ -15,8 +15,26 @@ import nh3
 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
-TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "details", "summary", "kbd", "picture", "source", "mark"}
-GLOBAL_ATTRS = {"id", "class", "title", "role", "lang", "aria-label", "aria-hidden", "aria-describedby"}
+TAGS = set(nh3.ALLOWED_TAGS) | {
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "kbd",
+    "picture",
+    "source",
+    "mark",
+}
+GLOBAL_ATTRS = {
+    "id",
+    "class",
+    "title",
+    "role",
+    "lang",
+    "aria-label",
+    "aria-hidden",
+    "aria-describedby",
+}
 ATTRS = {
     "*": GLOBAL_ATTRS,
     "a": {"href"},
@@ -85,5 +103,11 @@ def raw_html_problems(markdown: str, first_line: int) -> tuple[tuple[int, str], 
 
 
 def clean_html(fragment: str) -> str:
-    return nh3.clean(fragment, tags=TAGS, attributes=ATTRS, url_schemes=ALLOWED_SCHEMES, link_rel=None,
-                     strip_comments=True)
+    return nh3.clean(
+        fragment,
+        tags=TAGS,
+        attributes=ATTRS,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )

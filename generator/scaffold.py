@@ -11,7 +11,13 @@ import frontmatter
 
 from .urls import is_slug, slugify
 
-KINDS = {"article": "articles", "exercise": "exercises", "routine": "routines", "author": "authors", "page": "pages"}
+KINDS = {
+    "article": "articles",
+    "exercise": "exercises",
+    "routine": "routines",
+    "author": "authors",
+    "page": "pages",
+}
 
 
 class ScaffoldError(Exception):
@@ -127,10 +133,14 @@ def create(project: Path, kind: str, title: str, today: dt.date | None = None) -
         raise ScaffoldError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
     slug = slugify(title)
     if not is_slug(slug):
-        raise ScaffoldError(f"cannot make a file name from '{title}': use a title with letters or digits")
+        raise ScaffoldError(
+            f"cannot make a file name from '{title}': use a title with letters or digits"
+        )
     path = project / "content" / KINDS[kind] / f"{slug}.md"
     if path.exists():
-        raise ScaffoldError(f"{path.relative_to(project)} already exists; choose another title or edit that file")
+        raise ScaffoldError(
+            f"{path.relative_to(project)} already exists; choose another title or edit that file"
+        )
     text = template_for(kind, title, project, today or dt.date.today())
     frontmatter.loads(text)  # the scaffold itself must always be valid front matter
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,14 +8,24 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from .urls import SLUG_PATTERN
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Numbers editors write unquoted (volume: 7, pmid: 28422125) are kept as text.
-Code = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
+Code = Annotated[
+    str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+]
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'goblet-squat'"
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -52,21 +62,38 @@ class Dose(Strict):
 
 class FeaturedExercise(Strict):
     exercise: Slug
-    why: Text | None = Field(default=None, description="Markdown: why this exercise helps in this article.")
+    why: Text | None = Field(
+        default=None, description="Markdown: why this exercise helps in this article."
+    )
 
 
 class Article(Strict):
     title: Text
-    date: dt.date = Field(description="Publication date; a later date keeps the article unpublished until then (or build with --future).")
+    date: dt.date = Field(
+        description="Publication date; a later date keeps the article unpublished until then (or build with --future)."
+    )
     updated: dt.date | None = Field(default=None, description="When the article was last revised.")
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     author: Slug = Field(description="File name (without .md) of an author in content/authors/.")
-    tags: tuple[Text, ...] = Field(default=(), description="Topics, e.g. [low back pain, strength training]; each gets a page.")
-    body_areas: tuple[Slug, ...] = Field(default=(), description="Slugs from [body_areas] in content/site.toml.")
-    hero: Hero | None = Field(default=None, description="The picture at the top: image path and alt text.")
-    exercises: tuple[Slug | FeaturedExercise, ...] = Field(default=(), description="Featured exercises in order: a slug, or {exercise: slug, why: \"...\"} to explain it for this article.")
-    routine: Slug | None = Field(default=None, description="The routine readers should follow (a slug).")
-    draft: bool = Field(default=False, description="true keeps it unpublished (build with --drafts to preview).")
+    tags: tuple[Text, ...] = Field(
+        default=(), description="Topics, e.g. [low back pain, strength training]; each gets a page."
+    )
+    body_areas: tuple[Slug, ...] = Field(
+        default=(), description="Slugs from [body_areas] in content/site.toml."
+    )
+    hero: Hero | None = Field(
+        default=None, description="The picture at the top: image path and alt text."
+    )
+    exercises: tuple[Slug | FeaturedExercise, ...] = Field(
+        default=(),
+        description='Featured exercises in order: a slug, or {exercise: slug, why: "..."} to explain it for this article.',
+    )
+    routine: Slug | None = Field(
+        default=None, description="The routine readers should follow (a slug)."
+    )
+    draft: bool = Field(
+        default=False, description="true keeps it unpublished (build with --drafts to preview)."
+    )
 
     @model_validator(mode="after")
     def _updated_after_date(self):
@@ -79,15 +106,25 @@ class Exercise(Strict):
     title: Text
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     why_it_works: Text = Field(description="Markdown: why the exercise helps; may cite [@study].")
-    body_areas: tuple[Slug, ...] = Field(min_length=1, description="At least one slug from [body_areas] in content/site.toml.")
+    body_areas: tuple[Slug, ...] = Field(
+        min_length=1, description="At least one slug from [body_areas] in content/site.toml."
+    )
     muscles: tuple[Text, ...] = ()
     equipment: tuple[Text, ...] = Field(default=(), description="[] means bodyweight only.")
     level: Literal["beginner", "intermediate", "advanced"] = "beginner"
-    image: Image | None = Field(default=None, description="The illustration: src (relative to content/) and alt text.")
-    video: str | None = Field(default=None, description="An https:// link to a video of the exercise.")
+    image: Image | None = Field(
+        default=None, description="The illustration: src (relative to content/) and alt text."
+    )
+    video: str | None = Field(
+        default=None, description="An https:// link to a video of the exercise."
+    )
     dose: Dose = Field(description="The default dose; routines may override it.")
-    cues: tuple[Text, ...] = Field(default=(), description="Short reminders; the first two are printed on routine cards.")
-    studies: tuple[Text, ...] = Field(default=(), description="Ids from content/studies.yml that back the exercise.")
+    cues: tuple[Text, ...] = Field(
+        default=(), description="Short reminders; the first two are printed on routine cards."
+    )
+    studies: tuple[Text, ...] = Field(
+        default=(), description="Ids from content/studies.yml that back the exercise."
+    )
     draft: bool = Field(default=False, description="true keeps it unpublished.")
 
     @field_validator("video")
@@ -119,9 +156,14 @@ class Routine(Strict):
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     body_areas: tuple[Slug, ...] = ()
     times_per_week: int = Field(ge=1, le=7, description="Sessions per week.")
-    weeks: int = Field(default=6, ge=1, le=52, description="How many weeks the card's tracker covers.")
+    weeks: int = Field(
+        default=6, ge=1, le=52, description="How many weeks the card's tracker covers."
+    )
     minutes: int = Field(ge=1, le=240, description="About how long one session takes.")
-    exercises: tuple[RoutineStep, ...] = Field(min_length=1, description="The exercises in order; omitted dose values come from each exercise.")
+    exercises: tuple[RoutineStep, ...] = Field(
+        min_length=1,
+        description="The exercises in order; omitted dose values come from each exercise.",
+    )
     studies: tuple[Text, ...] = ()
     draft: bool = False
 
@@ -155,7 +197,9 @@ class Study(Strict):
     @classmethod
     def _doi(cls, value):
         if value is not None and not DOI_RE.match(value):
-            raise ValueError("does not look like a DOI (e.g. '10.1038/srep45975', without 'https://doi.org/')")
+            raise ValueError(
+                "does not look like a DOI (e.g. '10.1038/srep45975', without 'https://doi.org/')"
+            )
         return value
 
     @field_validator("pmid")
@@ -175,7 +219,9 @@ class Study(Strict):
     @model_validator(mode="after")
     def _some_identifier(self):
         if not (self.doi or self.pmid or self.url):
-            raise ValueError("give at least one of 'doi', 'pmid' or 'url' so readers can find the study")
+            raise ValueError(
+                "give at least one of 'doi', 'pmid' or 'url' so readers can find the study"
+            )
         return self
 
 

@@ -14,7 +14,13 @@ from .urls import SLUG_PATTERN
 
 BEGIN = "<!-- BEGIN GENERATED FRONT-MATTER REFERENCE (prehab schema --docs) -->"
 END = "<!-- END GENERATED FRONT-MATTER REFERENCE -->"
-KIND_NAMES = {"articles": "article", "exercises": "exercise", "routines": "routine", "authors": "author", "pages": "page"}
+KIND_NAMES = {
+    "articles": "article",
+    "exercises": "exercise",
+    "routines": "routine",
+    "authors": "author",
+    "pages": "page",
+}
 
 
 def schemas() -> dict[str, dict]:
@@ -53,7 +59,7 @@ def _type_name(annotation) -> str:
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
         return _type_name(args[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         names = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(names)
     if origin is tuple:
@@ -62,8 +68,15 @@ def _type_name(annotation) -> str:
         return " \\| ".join(f"`{a}`" for a in args)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"group ({annotation.__name__})"
-    return {"str": "text", "int": "whole number", "bool": "true/false", "date": "date (YYYY-MM-DD)"}.get(
-        getattr(annotation, "__name__", str(annotation)), getattr(annotation, "__name__", str(annotation)))
+    return {
+        "str": "text",
+        "int": "whole number",
+        "bool": "true/false",
+        "date": "date (YYYY-MM-DD)",
+    }.get(
+        getattr(annotation, "__name__", str(annotation)),
+        getattr(annotation, "__name__", str(annotation)),
+    )
 
 
 def _table(model: type[BaseModel]) -> str:
@@ -73,7 +86,12 @@ def _table(model: type[BaseModel]) -> str:
         notes = info.description or ""
         if not info.is_required() and info.default not in (None, (), "", False):
             notes = (notes + " " if notes else "") + f"Default: `{info.default}`."
-        bounds = [f"{k.replace('_', ' ')} {getattr(m, k)}" for m in info.metadata for k in ("ge", "le", "max_length", "min_length") if getattr(m, k, None) is not None]
+        bounds = [
+            f"{k.replace('_', ' ')} {getattr(m, k)}"
+            for m in info.metadata
+            for k in ("ge", "le", "max_length", "min_length")
+            if getattr(m, k, None) is not None
+        ]
         if bounds:
             notes = (notes + " " if notes else "") + "(" + ", ".join(bounds) + ")"
         rows.append(f"| `{name}` | {required} | {_type_name(info.annotation)} | {notes} |")
@@ -81,13 +99,28 @@ def _table(model: type[BaseModel]) -> str:
 
 
 def reference_markdown() -> str:
-    parts = [BEGIN, "", "This reference is generated from the models the build validates with; "
-             "`prehab schema --docs docs/writing.md` refreshes it.", ""]
+    parts = [
+        BEGIN,
+        "",
+        "This reference is generated from the models the build validates with; "
+        "`prehab schema --docs docs/writing.md` refreshes it.",
+        "",
+    ]
     for kind, model in MODELS.items():
-        parts += [f"### {KIND_NAMES[kind].capitalize()} (`content/{kind}/<slug>.md`)", "", _table(model), ""]
-    for model, title in ((Hero, "`hero` (articles)"), (Image, "`image` / `photo`"), (FeaturedExercise, "an item of an article's `exercises`"),
-                         (Dose, "`dose` (exercises)"), (RoutineStep, "an item of a routine's `exercises`"),
-                         (Study, "a study in `content/studies.yml`")):
+        parts += [
+            f"### {KIND_NAMES[kind].capitalize()} (`content/{kind}/<slug>.md`)",
+            "",
+            _table(model),
+            "",
+        ]
+    for model, title in (
+        (Hero, "`hero` (articles)"),
+        (Image, "`image` / `photo`"),
+        (FeaturedExercise, "an item of an article's `exercises`"),
+        (Dose, "`dose` (exercises)"),
+        (RoutineStep, "an item of a routine's `exercises`"),
+        (Study, "a study in `content/studies.yml`"),
+    ):
         parts += [f"### {title}", "", _table(model), ""]
     parts.append(END)
     return "\n".join(parts)
@@ -98,7 +131,7 @@ def update_docs(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     block = reference_markdown()
     if BEGIN in text and END in text:
-        new = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        new = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
     else:
         new = text.rstrip("\n") + "\n\n## Front-matter reference\n\n" + block + "\n"
     if new != text:

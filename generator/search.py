@@ -20,8 +20,15 @@ from pathlib import Path
 from .atomic import write_atomic
 from .write import link_or_copy
 
-UI_FILES = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-modular-ui.css", "pagefind-modular-ui.js",
-            "pagefind-ui.css", "pagefind-ui.js", "pagefind-highlight.js")
+UI_FILES = (
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-ui.css",
+    "pagefind-ui.js",
+    "pagefind-highlight.js",
+)
 KEEP = 3  # cached indexes kept
 
 
@@ -47,13 +54,22 @@ def index_search(folder: Path, cache_root: Path | None = None, low_priority: boo
     cached = cache_root / "search" / html_key(folder) if cache_root else None
     if cached is not None and cached.is_dir():
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cached, target, copy_function=link_or_copy)  # thousands of files: a copy costs seconds at 4,000 pages
+        shutil.copytree(
+            cached, target, copy_function=link_or_copy
+        )  # thousands of files: a copy costs seconds at 4,000 pages
         os.utime(cached)  # most recently used
         return False
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", "pagefind"],
-                            capture_output=True, text=True, timeout=600, preexec_fn=(lambda: os.nice(10)) if low_priority else None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", "pagefind"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=(lambda: os.nice(10)) if low_priority else None,
+    )
     if result.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed to index the site:\n{result.stdout}\n{result.stderr}")
+        raise SearchIndexError(
+            f"Pagefind failed to index the site:\n{result.stdout}\n{result.stderr}"
+        )
     for extra in UI_FILES:
         (target / extra).unlink(missing_ok=True)  # prehab ships its own search page
     if cached is not None:

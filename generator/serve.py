@@ -21,8 +21,17 @@ from urllib.parse import unquote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
-from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
-                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEventHandler)
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from .build import CACHE_FOLDER, Session, build_site
@@ -40,8 +49,16 @@ QUIET_SECONDS = 0.02  # a burst of saves ends after this long without changes
 SEARCH_DELAY_SECONDS = 3.0  # the search index is refreshed once saving pauses this long
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Only changes: the kernel then never reports the build's own reads (opens, closes).
-WATCHED_EVENTS = [FileModifiedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
-                  DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+WATCHED_EVENTS = [
+    FileModifiedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
 
 
 class Preview:
@@ -54,7 +71,9 @@ class Preview:
         self.options = options  # pdf off: cards render in a second build, in the background
         self.cards_enabled = cards
         self.out = self.project / SERVE_FOLDER / "site"
-        self.session = Session(Reuse(cache_root=self.project / CACHE_FOLDER), CardsResult() if cards else None)
+        self.session = Session(
+            Reuse(cache_root=self.project / CACHE_FOLDER), CardsResult() if cards else None
+        )
         self.errors: list[str] = []
         self.graph = None
         self.log = log
@@ -73,17 +92,26 @@ class Preview:
         with self.lock:
             start = time.perf_counter()
             try:
-                result = build_site(self.project, self.out, options, progress=self.log, session=self.session)
+                result = build_site(
+                    self.project, self.out, options, progress=self.log, session=self.session
+                )
             except ContentErrors as exc:
                 return self._failed(reason, [d.format() for d in exc.report.errors])
             except Exception as exc:  # a bug in prehab: loud in the terminal, shown in the overlay, server keeps going
                 self.log("".join(traceback.format_exception(exc)).rstrip())
-                return self._failed(reason, [f"this is a bug in prehab ({type(exc).__name__}: {exc}); the traceback is in the terminal"])
+                return self._failed(
+                    reason,
+                    [
+                        f"this is a bug in prehab ({type(exc).__name__}: {exc}); the traceback is in the terminal"
+                    ],
+                )
             self.errors = []
             self.graph = result.graph
             self.cards_due = bool(result.updating)
             ms = (time.perf_counter() - start) * 1000
-            self.log(f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} in {ms:.0f} ms ({reason}; {result.files} files written)")
+            self.log(
+                f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} in {ms:.0f} ms ({reason}; {result.files} files written)"
+            )
             self.on_reload()
             return result.pages_rendered
 
@@ -133,10 +161,18 @@ class _Watcher(FileSystemEventHandler):
         self.guard = threading.Lock()
 
     def on_any_event(self, event) -> None:
-        if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
+        if (
+            event.event_type in ("opened", "closed_no_write")
+            or event.is_directory
+            and event.event_type == "modified"
+        ):
             return
         paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
-        relevant = [os.path.relpath(p, self.preview.project) for p in paths if not is_editor_junk(os.path.basename(p))]
+        relevant = [
+            os.path.relpath(p, self.preview.project)
+            for p in paths
+            if not is_editor_junk(os.path.basename(p))
+        ]
         if relevant:
             with self.guard:
                 self.pending.update(relevant)
@@ -149,7 +185,11 @@ class _Watcher(FileSystemEventHandler):
                 return
             changed, self.pending = sorted(self.pending), set()
             self.busy = True
-        reason = (changed[0].removeprefix("content/") + " changed") if len(changed) == 1 else f"{len(changed)} files changed"
+        reason = (
+            (changed[0].removeprefix("content/") + " changed")
+            if len(changed) == 1
+            else f"{len(changed)} files changed"
+        )
         future = self.executor.submit(self._run, reason)
         future.add_done_callback(lambda _: setattr(self, "busy", False))
 
@@ -226,7 +266,9 @@ class _Site(web.RequestHandler):
         self.set_header("Content-Type", kind)
         # fingerprinted theme files never change; everything else is revalidated (ETag, 304)
         immutable = self.request.path.startswith("/static/") and status == 200
-        self.set_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
+        self.set_header(
+            "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache"
+        )
         self.set_header("X-Content-Type-Options", "nosniff")
         self.write(data)
 
@@ -234,7 +276,9 @@ class _Site(web.RequestHandler):
         extra = LIVE_SCRIPT
         if self.preview.errors:
             extra += error_overlay(self.preview.errors).encode()
-        return page.replace(b"</body>", extra + b"</body>", 1) if b"</body>" in page else page + extra
+        return (
+            page.replace(b"</body>", extra + b"</body>", 1) if b"</body>" in page else page + extra
+        )
 
 
 def error_overlay(errors: list[str]) -> str:
@@ -246,28 +290,45 @@ def error_overlay(errors: list[str]) -> str:
         'padding:2rem 1.2rem;font:1rem/1.5 system-ui,sans-serif">'
         '<div style="max-width:52rem;margin:auto;border-left:6px solid #b4501c;padding-left:1.2rem">'
         f'<h1 id="prehab-errors-title" style="font-family:Georgia,serif;margin:0 0 .5rem">The build failed: {count}</h1>'
-        '<p>Fix them and save: this page reloads by itself. The last good version of the site is kept underneath.</p>'
+        "<p>Fix them and save: this page reloads by itself. The last good version of the site is kept underneath.</p>"
         f'<ul style="padding-left:1.2rem">{items}</ul></div></div>'
     )
 
 
-def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False, future: bool = False,
-          open_browser: bool = False, cards: bool = True) -> int:
+def serve(
+    project: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    drafts: bool = False,
+    future: bool = False,
+    open_browser: bool = False,
+    cards: bool = True,
+) -> int:
     if host not in LOOPBACK:
-        print(f"warning: serving on {host}: anyone who can reach this machine can see your drafts; "
-              "the default 127.0.0.1 keeps the preview on this computer", file=sys.stderr)
+        print(
+            f"warning: serving on {host}: anyone who can reach this machine can see your drafts; "
+            "the default 127.0.0.1 keeps the preview on this computer",
+            file=sys.stderr,
+        )
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    preview = Preview(project, BuildOptions(drafts=drafts, future=future, pdf=False, base_url=base), cards=cards)
-    app = web.Application([
-        (r"/livereload", _Reload),
-        (r"/livereload.js", _ReloadScript),
-        (r"(.*)", _Site, {"preview": preview}),
-    ])
+    preview = Preview(
+        project, BuildOptions(drafts=drafts, future=future, pdf=False, base_url=base), cards=cards
+    )
+    app = web.Application(
+        [
+            (r"/livereload", _Reload),
+            (r"/livereload.js", _ReloadScript),
+            (r"(.*)", _Site, {"preview": preview}),
+        ]
+    )
     try:
         server = app.listen(port, address=host)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            print(f"error: port {port} is already in use (another prehab serve?); try: prehab serve --port {port + 1}", file=sys.stderr)
+            print(
+                f"error: port {port} is already in use (another prehab serve?); try: prehab serve --port {port + 1}",
+                file=sys.stderr,
+            )
             return 2
         print(f"error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -276,7 +337,9 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     def broadcast():
         for waiter in list(LiveReloadHandler.waiters):
             try:
-                waiter.write_message({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
+                waiter.write_message(
+                    {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+                )
             except Exception:
                 LiveReloadHandler.waiters.discard(waiter)
 
@@ -289,7 +352,9 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     watcher = _Watcher(preview, executor)
     observer = Observer()
     for folder in ("content", "templates"):
-        observer.schedule(watcher, str(preview.project / folder), recursive=True, event_filter=WATCHED_EVENTS)
+        observer.schedule(
+            watcher, str(preview.project / folder), recursive=True, event_filter=WATCHED_EVENTS
+        )
     observer.start()
     ioloop.PeriodicCallback(watcher.poll, POLL_SECONDS * 1000).start()
     print(f"serving {base}/ (Ctrl-C to stop)")

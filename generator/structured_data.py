@@ -22,50 +22,86 @@ def json_ld_for(spec, node, graph) -> dict:
     image = origin + graph.urls.asset(spec.image) if spec.image else None
     if node is None:
         kind = "WebSite" if spec.kind == "home" else "CollectionPage"
-        data = {"@context": "https://schema.org", "@type": kind, "name": spec.title, "url": url,
-                "description": spec.description, "inLanguage": cfg.language}
+        data = {
+            "@context": "https://schema.org",
+            "@type": kind,
+            "name": spec.title,
+            "url": url,
+            "description": spec.description,
+            "inLanguage": cfg.language,
+        }
         return data
-    base = {"@context": "https://schema.org", "name": node.title, "url": url, "description": spec.description,
-            "inLanguage": cfg.language}
+    base = {
+        "@context": "https://schema.org",
+        "name": node.title,
+        "url": url,
+        "description": spec.description,
+        "inLanguage": cfg.language,
+    }
     if image:
         base["image"] = image
     citations = [_scholarly(c) for c in graph.citations_of(node)]
     if node.kind == "articles":
         author = graph.get("authors", node.meta.author)
-        data = {**base, "@type": "Article", "headline": node.title,
-                "datePublished": node.meta.date.isoformat(),
-                "dateModified": (node.meta.updated or node.meta.date).isoformat(),
-                "author": {"@type": "Person", "name": author.meta.name, "url": origin + author.url},
-                "publisher": publisher,
-                "mainEntityOfPage": {"@type": "MedicalWebPage", "@id": url},
-                "about": [cfg.body_areas[a] for a in node.areas],
-                "keywords": list(node.meta.tags)}
+        data = {
+            **base,
+            "@type": "Article",
+            "headline": node.title,
+            "datePublished": node.meta.date.isoformat(),
+            "dateModified": (node.meta.updated or node.meta.date).isoformat(),
+            "author": {"@type": "Person", "name": author.meta.name, "url": origin + author.url},
+            "publisher": publisher,
+            "mainEntityOfPage": {"@type": "MedicalWebPage", "@id": url},
+            "about": [cfg.body_areas[a] for a in node.areas],
+            "keywords": list(node.meta.tags),
+        }
         if citations:
             data["citation"] = citations
         return data
     if node.kind == "exercises":
-        steps = [MARKDOWN_NOISE.sub(_plain, m.group(1)).strip() for line in node.body.markdown.split("\n")
-                 if (m := ORDERED_ITEM.match(line))]
-        data = {**base, "@type": "HowTo",
-                "step": [{"@type": "HowToStep", "position": i, "text": text} for i, text in enumerate(steps, start=1)],
-                "tool": [{"@type": "HowToTool", "name": e} for e in node.meta.equipment],
-                "yield": node.dose.text}
+        steps = [
+            MARKDOWN_NOISE.sub(_plain, m.group(1)).strip()
+            for line in node.body.markdown.split("\n")
+            if (m := ORDERED_ITEM.match(line))
+        ]
+        data = {
+            **base,
+            "@type": "HowTo",
+            "step": [
+                {"@type": "HowToStep", "position": i, "text": text}
+                for i, text in enumerate(steps, start=1)
+            ],
+            "tool": [{"@type": "HowToTool", "name": e} for e in node.meta.equipment],
+            "yield": node.dose.text,
+        }
         if citations:
             data["citation"] = citations
         return data
     if node.kind == "routines":
         meta = node.meta
-        data = {**base, "@type": "ExercisePlan",
-                "activityFrequency": f"{meta.times_per_week} times per week",
-                "activityDuration": f"PT{meta.minutes}M",
-                "exerciseType": "Strength training",
-                "workload": [f"{graph.get('exercises', s.exercise).title}: {s.dose.text}" for s in node.steps]}
+        data = {
+            **base,
+            "@type": "ExercisePlan",
+            "activityFrequency": f"{meta.times_per_week} times per week",
+            "activityDuration": f"PT{meta.minutes}M",
+            "exerciseType": "Strength training",
+            "workload": [
+                f"{graph.get('exercises', s.exercise).title}: {s.dose.text}" for s in node.steps
+            ],
+        }
         if citations:
             data["citation"] = citations
         return data
     if node.kind == "authors":
-        return {**base, "@type": "ProfilePage", "mainEntity": {"@type": "Person", "name": node.meta.name,
-                                                               "jobTitle": node.meta.role or ""}}
+        return {
+            **base,
+            "@type": "ProfilePage",
+            "mainEntity": {
+                "@type": "Person",
+                "name": node.meta.name,
+                "jobTitle": node.meta.role or "",
+            },
+        }
     return {**base, "@type": "WebPage"}
 
 
@@ -77,9 +113,13 @@ def _plain(match) -> str:
 
 def _scholarly(citation: Citation) -> dict:
     s = citation.study
-    data = {"@type": "ScholarlyArticle", "name": s.title, "datePublished": str(s.year),
-            "author": [{"@type": "Person", "name": a} for a in s.authors],
-            "isPartOf": {"@type": "Periodical", "name": s.journal}}
+    data = {
+        "@type": "ScholarlyArticle",
+        "name": s.title,
+        "datePublished": str(s.year),
+        "author": [{"@type": "Person", "name": a} for a in s.authors],
+        "isPartOf": {"@type": "Periodical", "name": s.journal},
+    }
     if s.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": s.doi}
         data["sameAs"] = f"https://doi.org/{s.doi}"

@@ -14,8 +14,36 @@ import yaml
 
 from .urls import slugify
 
-STOPWORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "vs", "versus", "is", "are", "does", "do",
-             "how", "what", "why", "effect", "effects", "effectiveness", "comparison", "randomized", "randomised", "trial", "study"}
+STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "to",
+    "with",
+    "vs",
+    "versus",
+    "is",
+    "are",
+    "does",
+    "do",
+    "how",
+    "what",
+    "why",
+    "effect",
+    "effects",
+    "effectiveness",
+    "comparison",
+    "randomized",
+    "randomised",
+    "trial",
+    "study",
+}
 
 
 class ImportError_(Exception):
@@ -41,12 +69,25 @@ def from_csl_json(text: str) -> list[dict]:
         items = [items]
     studies = []
     for item in items:
-        authors = [" ".join(p for p in (a.get("given"), a.get("family")) if p) or a.get("literal", "") for a in item.get("author", [])]
+        authors = [
+            " ".join(p for p in (a.get("given"), a.get("family")) if p) or a.get("literal", "")
+            for a in item.get("author", [])
+        ]
         issued = (item.get("issued") or {}).get("date-parts") or [[None]]
-        studies.append({"title": item.get("title"), "authors": [a for a in authors if a], "year": issued[0][0],
-                        "journal": item.get("container-title"), "volume": item.get("volume"), "issue": item.get("issue"),
-                        "pages": item.get("page"), "doi": _clean_doi(item.get("DOI")), "pmid": item.get("PMID"),
-                        "url": item.get("URL")})
+        studies.append(
+            {
+                "title": item.get("title"),
+                "authors": [a for a in authors if a],
+                "year": issued[0][0],
+                "journal": item.get("container-title"),
+                "volume": item.get("volume"),
+                "issue": item.get("issue"),
+                "pages": item.get("page"),
+                "doi": _clean_doi(item.get("DOI")),
+                "pmid": item.get("PMID"),
+                "url": item.get("URL"),
+            }
+        )
     return studies
 
 
@@ -54,25 +95,51 @@ def from_bibtex(text: str) -> list[dict]:
     import bibtexparser
     from bibtexparser import middlewares
 
-    library = bibtexparser.parse_string(text, append_middleware=[
-        middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            middlewares.LatexDecodingMiddleware(),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+        ],
+    )
     studies = []
     for entry in library.entries:
         f = {k.lower(): v.value for k, v in entry.fields_dict.items()}
-        authors = [" ".join(a.first + a.von + a.last + a.jr) for a in f.get("author", [])] if isinstance(f.get("author"), list) else []
+        authors = (
+            [" ".join(a.first + a.von + a.last + a.jr) for a in f.get("author", [])]
+            if isinstance(f.get("author"), list)
+            else []
+        )
         year = f.get("year")
-        studies.append({"title": f.get("title"), "authors": authors, "year": int(year) if str(year or "").isdigit() else None,
-                        "journal": f.get("journal") or f.get("journaltitle") or f.get("booktitle"), "volume": f.get("volume"),
-                        "issue": f.get("number"), "pages": f.get("pages"), "doi": _clean_doi(f.get("doi")),
-                        "pmid": f.get("pmid"), "url": f.get("url")})
+        studies.append(
+            {
+                "title": f.get("title"),
+                "authors": authors,
+                "year": int(year) if str(year or "").isdigit() else None,
+                "journal": f.get("journal") or f.get("journaltitle") or f.get("booktitle"),
+                "volume": f.get("volume"),
+                "issue": f.get("number"),
+                "pages": f.get("pages"),
+                "doi": _clean_doi(f.get("doi")),
+                "pmid": f.get("pmid"),
+                "url": f.get("url"),
+            }
+        )
     return studies
 
 
 def make_id(study: dict, taken: set[str]) -> str:
     """firstauthor-year-keyword, e.g. 'cai-2017-lower'; a suffix if taken."""
-    family = (study["authors"][0].split()[-1] if study["authors"] else "anon")
-    words = [w for w in slugify(study.get("title") or "").split("-") if w and w not in STOPWORDS and not w.isdigit()]
-    base = "-".join(p for p in (slugify(family), str(study.get("year") or "nd"), words[0] if words else "") if p)
+    family = study["authors"][0].split()[-1] if study["authors"] else "anon"
+    words = [
+        w
+        for w in slugify(study.get("title") or "").split("-")
+        if w and w not in STOPWORDS and not w.isdigit()
+    ]
+    base = "-".join(
+        p for p in (slugify(family), str(study.get("year") or "nd"), words[0] if words else "") if p
+    )
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -82,16 +149,29 @@ def make_id(study: dict, taken: set[str]) -> str:
 def import_studies(project: Path, source: Path) -> ImportResult:
     registry = project / "content/studies.yml"
     text = source.read_text(encoding="utf-8")
-    studies = from_csl_json(text) if source.suffix.lower() in (".json", ".csljson") or text.lstrip().startswith(("[", "{")) else from_bibtex(text)
+    studies = (
+        from_csl_json(text)
+        if source.suffix.lower() in (".json", ".csljson") or text.lstrip().startswith(("[", "{"))
+        else from_bibtex(text)
+    )
     existing_text = registry.read_text(encoding="utf-8") if registry.is_file() else ""
     existing = yaml.safe_load(existing_text) or {}
-    dois = {str(v.get("doi", "")).lower() for v in existing.values() if isinstance(v, dict) and v.get("doi")}
+    dois = {
+        str(v.get("doi", "")).lower()
+        for v in existing.values()
+        if isinstance(v, dict) and v.get("doi")
+    }
     taken = set(existing)
     result = ImportResult()
     new_entries = {}
     for study in studies:
         title = study.get("title") or "(untitled)"
-        if not study.get("title") or not study.get("authors") or not study.get("year") or not study.get("journal"):
+        if (
+            not study.get("title")
+            or not study.get("authors")
+            or not study.get("year")
+            or not study.get("journal")
+        ):
             result.skipped.append(f"{title} (needs a title, authors, year and journal)")
             continue
         if not (study.get("doi") or study.get("pmid") or study.get("url")):
@@ -104,7 +184,11 @@ def import_studies(project: Path, source: Path) -> ImportResult:
         taken.add(study_id)
         if study.get("doi"):
             dois.add(study["doi"].lower())
-        entry = {k: (str(v) if k in ("volume", "issue", "pages", "pmid") else v) for k, v in study.items() if v not in (None, "", [])}
+        entry = {
+            k: (str(v) if k in ("volume", "issue", "pages", "pmid") else v)
+            for k, v in study.items()
+            if v not in (None, "", [])
+        }
         entry["finding"] = "TODO: the finding in one plain sentence."
         new_entries[study_id] = entry
         result.added.append(study_id)

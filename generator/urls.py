@@ -7,14 +7,53 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-SECTIONS = {"articles": "articles", "exercises": "exercises", "routines": "routines", "authors": "authors", "pages": ""}
+SECTIONS = {
+    "articles": "articles",
+    "exercises": "exercises",
+    "routines": "routines",
+    "authors": "authors",
+    "pages": "",
+}
 # Top-level names a plain page may not take: they are the site's own sections.
-RESERVED = frozenset({"articles", "exercises", "routines", "authors", "tags", "body-areas", "images", "static", "search", "feed", "sitemap", "404", "pagefind"})
+RESERVED = frozenset(
+    {
+        "articles",
+        "exercises",
+        "routines",
+        "authors",
+        "tags",
+        "body-areas",
+        "images",
+        "static",
+        "search",
+        "feed",
+        "sitemap",
+        "404",
+        "pagefind",
+    }
+)
 
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
-_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l", "Ł": "L",
-                          "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
+_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ð": "d",
+        "Ð": "D",
+    }
+)
 
 
 # The one slug rule: lowercase ASCII letters and digits in runs joined by
@@ -33,7 +72,9 @@ def is_slug(text: str) -> bool:
 def slugify(text: str) -> str:
     """'Low back pain' -> 'low-back-pain', 'Ødegaard' -> 'odegaard' ([a-z0-9-]+ only;
     '' when the text holds no letter or digit)."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_LETTERS)).encode("ascii", "ignore").decode()
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_LETTERS)).encode("ascii", "ignore").decode()
+    )
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 
 
@@ -65,6 +106,6 @@ class Urls:
 
     def output_path(self, url: str) -> str:
         """'/sub/articles/x/' -> 'articles/x/index.html' (relative to the output folder)."""
-        path = url[len(self.base_path):] if url.startswith(self.base_path) else url
+        path = url[len(self.base_path) :] if url.startswith(self.base_path) else url
         path = path.lstrip("/")
         return path + "index.html" if path == "" or path.endswith("/") else path

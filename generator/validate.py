@@ -48,7 +48,9 @@ class ValidContent:
     failed: frozenset[tuple[str, str]] = frozenset()  # (kind, slug) whose front matter was rejected
 
 
-def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tuple[ValidContent, list[Diagnostic]]:
+def validate_content(
+    loaded: LoadedContent, validated: dict | None = None
+) -> tuple[ValidContent, list[Diagnostic]]:
     """`validated` (kept between builds by the caller) reuses the result for
     front matter whose text is unchanged."""
     validated = {} if validated is None else validated
@@ -66,23 +68,50 @@ def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tu
         if meta is None:
             failed.add((source.kind, source.slug))
         else:
-            documents.append(Document(source.kind, source.slug, source.path, meta, source.lines, source.body, source.body_line, source.front_digest))
+            documents.append(
+                Document(
+                    source.kind,
+                    source.slug,
+                    source.path,
+                    meta,
+                    source.lines,
+                    source.body,
+                    source.body_line,
+                    source.front_digest,
+                )
+            )
 
     studies = []
     registry = loaded.studies
     for study_id, fields in registry.data.items():
         line = registry.lines.get((study_id,), 1)
         if not isinstance(study_id, str) or not is_slug(study_id):
-            diagnostics.append(Diagnostic(registry.path, line, f"study id '{study_id}' is not a slug: {SLUG_HINT}", code="bad-slug"))
+            diagnostics.append(
+                Diagnostic(
+                    registry.path,
+                    line,
+                    f"study id '{study_id}' is not a slug: {SLUG_HINT}",
+                    code="bad-slug",
+                )
+            )
             continue
         if not isinstance(fields, dict):
-            diagnostics.append(Diagnostic(registry.path, line, f"study '{study_id}' must be a mapping of fields (title, authors, year, ...)", code="wrong-type"))
+            diagnostics.append(
+                Diagnostic(
+                    registry.path,
+                    line,
+                    f"study '{study_id}' must be a mapping of fields (title, authors, year, ...)",
+                    code="wrong-type",
+                )
+            )
             continue
 
         def line_of(loc, _id=study_id):
             return nearest_line(registry.lines, (_id,) + tuple(loc))
 
-        study, problems = _apply(Study, fields, registry.path, line_of, where=f"study '{study_id}': ")
+        study, problems = _apply(
+            Study, fields, registry.path, line_of, where=f"study '{study_id}': "
+        )
         diagnostics.extend(problems)
         if study is None:
             failed.add(("studies", study_id))
@@ -91,7 +120,9 @@ def validate_content(loaded: LoadedContent, validated: dict | None = None) -> tu
     for stale in set(validated) - seen:
         del validated[stale]
     failed |= set(loaded.rejected)
-    return ValidContent(tuple(documents), tuple(studies), registry.path, loaded.images, frozenset(failed)), diagnostics
+    return ValidContent(
+        tuple(documents), tuple(studies), registry.path, loaded.images, frozenset(failed)
+    ), diagnostics
 
 
 def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = ""):
@@ -99,13 +130,19 @@ def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = 
         return model.model_validate(data), []
     except ValidationError as exc:
         return None, [
-            Diagnostic(path, line_of(_clean_loc(err["loc"])), where + explain(err, model, data), code=_code(err))
+            Diagnostic(
+                path,
+                line_of(_clean_loc(err["loc"])),
+                where + explain(err, model, data),
+                code=_code(err),
+            )
             for err in exc.errors()
         ]
 
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union branch names ('str', 'FeaturedExercise', ...)."""
+
     def is_branch(part) -> bool:
         return isinstance(part, str) and (part[:1].isupper() or "[" in part or part == "str")
 
@@ -123,7 +160,9 @@ def _field_name(loc: tuple) -> str:
 
 
 def _code(err) -> str:
-    return {"extra_forbidden": "unknown-field", "missing": "missing-field"}.get(err["type"], "invalid-field")
+    return {"extra_forbidden": "unknown-field", "missing": "missing-field"}.get(
+        err["type"], "invalid-field"
+    )
 
 
 EXPECTED = {

@@ -24,12 +24,21 @@ class UnsafeOutput(Exception):
 def check_output_folder(out: Path, project: Path) -> None:
     """Refuse to replace a folder prehab did not make."""
     out = out.resolve()
-    forbidden = {Path("/").resolve(), Path.home().resolve(), project.resolve(),
-                 (project / "content").resolve(), (project / "templates").resolve()}
+    forbidden = {
+        Path("/").resolve(),
+        Path.home().resolve(),
+        project.resolve(),
+        (project / "content").resolve(),
+        (project / "templates").resolve(),
+    }
     if out in forbidden or out in project.resolve().parents:
-        raise UnsafeOutput(f"refusing to build into {out}: it is not a folder for build output; choose another --output")
+        raise UnsafeOutput(
+            f"refusing to build into {out}: it is not a folder for build output; choose another --output"
+        )
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise UnsafeOutput(f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); empty it or choose another --output")
+        raise UnsafeOutput(
+            f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); empty it or choose another --output"
+        )
 
 
 def safe_destination(root: Path, relative: str, fresh: bool = False) -> Path:
@@ -38,7 +47,12 @@ def safe_destination(root: Path, relative: str, fresh: bool = False) -> Path:
     staging folder this build made, which holds no symlink: nothing here
     makes one) the path alone is checked, without resolving it."""
     parts = PurePosixPath(relative).parts
-    if not parts or relative.startswith("/") or "\\" in relative or any(p in ("..", ".", "") for p in parts):
+    if (
+        not parts
+        or relative.startswith("/")
+        or "\\" in relative
+        or any(p in ("..", ".", "") for p in parts)
+    ):
         raise UnsafeOutput(f"refusing to write outside the output folder: {relative!r}")
     dest = root.joinpath(*parts)
     if fresh:
@@ -49,7 +63,9 @@ def safe_destination(root: Path, relative: str, fresh: bool = False) -> Path:
     return dest
 
 
-def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap=None, remove_old=None) -> int:
+def write_site(
+    out: Path, outputs: list[Output], copies: list[Copy], before_swap=None, remove_old=None
+) -> int:
     """Write everything to a staging folder, run `before_swap(staging)` (the
     search index), then swap it in. The replaced folder, renamed aside, goes
     to `remove_old(path)` (default: deleted now). Returns bytes written."""
@@ -74,7 +90,9 @@ def write_site(out: Path, outputs: list[Output], copies: list[Copy], before_swap
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(item.source, dest)
             total += dest.stat().st_size
-        (staging / MARKER).write_text("This folder is made by `prehab build` and replaced by each build.\n")
+        (staging / MARKER).write_text(
+            "This folder is made by `prehab build` and replaced by each build.\n"
+        )
         if before_swap:
             before_swap(staging)
         old = _swap(staging, out)
@@ -137,17 +155,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sync_folder(out: Path, outputs: list[Output], copies: list[Copy], previous: dict[str, object]) -> tuple[int, dict[str, object]]:
+def sync_folder(
+    out: Path, outputs: list[Output], copies: list[Copy], previous: dict[str, object]
+) -> tuple[int, dict[str, object]]:
     """Bring a live folder (the dev server's) up to date in place: write only
     files whose content changed, each atomically (a reader never sees half a
     file), and delete files no longer produced. `previous` is what the last
     sync returned. Returns (files written or deleted, state for next time)."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("This folder is made by `prehab serve` and updated on every change.\n")
+    (out / MARKER).write_text(
+        "This folder is made by `prehab serve` and updated on every change.\n"
+    )
     state: dict[str, object] = {}
     changed = 0
     for item in outputs:
-        state[item.path] = item.data  # unchanged pages are the very same bytes object: cheap to compare
+        state[item.path] = (
+            item.data
+        )  # unchanged pages are the very same bytes object: cheap to compare
         if previous.get(item.path) != item.data:
             write_atomic(safe_destination(out, item.path), item.data)
             changed += 1
@@ -156,7 +180,11 @@ def sync_folder(out: Path, outputs: list[Output], copies: list[Copy], previous: 
         token = (str(item.source), stat.st_mtime_ns, stat.st_size)
         state[item.path] = token
         if previous.get(item.path) != token:
-            write_atomic(safe_destination(out, item.path), b"", fill=lambda tmp, src=item.source: shutil.copyfile(src, tmp))
+            write_atomic(
+                safe_destination(out, item.path),
+                b"",
+                fill=lambda tmp, src=item.source: shutil.copyfile(src, tmp),
+            )
             changed += 1
     for gone in sorted(set(previous) - set(state)):
         path = safe_destination(out, gone)

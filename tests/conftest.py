@@ -31,7 +31,9 @@ atexit.register(shutil.rmtree, USER_DIRS, ignore_errors=True)
 for _name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
     (USER_DIRS / _name.lower()).mkdir()
     os.environ[_name] = str(USER_DIRS / _name.lower())
-os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(USER_DIRS / "hypothesis")  # not ./.hypothesis in the repository
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(
+    USER_DIRS / "hypothesis"
+)  # not ./.hypothesis in the repository
 
 import pytest  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
@@ -67,15 +69,25 @@ def tree_state(root: Path, skip: set[str] = frozenset()) -> dict[str, tuple]:
                 info = (here / name).lstat()
             except FileNotFoundError:  # vanished while we looked
                 continue
-            state[(rel_here / name).as_posix()] = ("file", info.st_mtime_ns, info.st_size, info.st_ino)
+            state[(rel_here / name).as_posix()] = (
+                "file",
+                info.st_mtime_ns,
+                info.st_size,
+                info.st_ino,
+            )
     return state
 
 
 def outside_state() -> dict[str, dict[str, tuple]]:
-    return {str(REPO): tree_state(REPO, UNWATCHED), str(REAL_USER_CACHE): tree_state(REAL_USER_CACHE)}
+    return {
+        str(REPO): tree_state(REPO, UNWATCHED),
+        str(REAL_USER_CACHE): tree_state(REAL_USER_CACHE),
+    }
 
 
-def outside_changes(before: dict[str, dict[str, tuple]], after: dict[str, dict[str, tuple]]) -> list[str]:
+def outside_changes(
+    before: dict[str, dict[str, tuple]], after: dict[str, dict[str, tuple]]
+) -> list[str]:
     """'created/deleted/modified path' lines; a created or deleted folder
     stands for everything in it."""
     problems = []
@@ -101,7 +113,10 @@ def pytest_sessionfinish(session, exitstatus):
     problems = outside_changes(BEFORE_SESSION, outside_state())
     if problems:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        lines = ["tests wrote outside their temporary folders (the repository or ~/.cache/prehab):", *problems]
+        lines = [
+            "tests wrote outside their temporary folders (the repository or ~/.cache/prehab):",
+            *problems,
+        ]
         if reporter is not None:
             reporter.ensure_newline()
             reporter.write_sep("=", "test hygiene", red=True)
@@ -251,7 +266,9 @@ We are runners.
 }
 
 
-def write_project(root: Path, files: dict[str, str | None], base: dict[str, str] | None = MINIMAL) -> Path:
+def write_project(
+    root: Path, files: dict[str, str | None], base: dict[str, str] | None = MINIMAL
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
     merged = dict(base or {})
@@ -270,7 +287,9 @@ def make_project(tmp_path):
     """make_project({"content/x.md": "...", "content/y.md": None}) -> project root."""
     counter = iter(range(1000))
 
-    def make(files: dict[str, str | None] | None = None, base: dict[str, str] | None = MINIMAL) -> Path:
+    def make(
+        files: dict[str, str | None] | None = None, base: dict[str, str] | None = MINIMAL
+    ) -> Path:
         return write_project(tmp_path / f"project{next(counter)}", files or {}, base)
 
     return make
@@ -288,7 +307,13 @@ def build_errors(root: Path, **options) -> list[str]:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -4,7 +4,7 @@ internal link and image resolves (fragments included)."""
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit, unquote
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 

@@ -10,9 +10,39 @@ from conftest import REPO
 PACKAGE = REPO / "generator"
 # Each stage may import only from stages at its own level or before it.
 # The reuse machinery (incremental) comes after every stage: no stage imports it.
-ORDER = ["error_codes", "diagnostics", "options", "forking", "atomic", "urls", "sanitize", "config", "schema", "load", "validate",
-         "links", "model", "resolve", "view", "images", "markup", "structured_data", "render", "feeds", "assets",
-         "pdf", "builder_data", "write", "search", "lock", "incremental", "build", "check", "serve", "cli"]
+ORDER = [
+    "error_codes",
+    "diagnostics",
+    "options",
+    "forking",
+    "atomic",
+    "urls",
+    "sanitize",
+    "config",
+    "schema",
+    "load",
+    "validate",
+    "links",
+    "model",
+    "resolve",
+    "view",
+    "images",
+    "markup",
+    "structured_data",
+    "render",
+    "feeds",
+    "assets",
+    "pdf",
+    "builder_data",
+    "write",
+    "search",
+    "lock",
+    "incremental",
+    "build",
+    "check",
+    "serve",
+    "cli",
+]
 
 
 def imports_of(path) -> set[str]:
@@ -25,12 +55,17 @@ def imports_of(path) -> set[str]:
 
 
 def test_every_module_is_small():
-    sizes = {p.relative_to(REPO).as_posix(): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
+    sizes = {
+        p.relative_to(REPO).as_posix(): len(p.read_text().splitlines())
+        for p in PACKAGE.rglob("*.py")
+    }
     assert {name: n for name, n in sizes.items() if n > 400} == {}
 
 
 def test_every_module_has_a_place_in_the_order():
-    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {
+        p.parent.name for p in PACKAGE.glob("*/__init__.py")
+    }
     unplaced = modules - set(ORDER) - {"__init__", "__main__", "builder_data", "error_codes"}
     assert unplaced <= {"studies_import", "scaffold", "schema_export", "external"}, unplaced
 
@@ -39,7 +74,11 @@ def test_stages_never_import_a_later_stage():
     rank = {name: i for i, name in enumerate(ORDER)}
     backwards = []
     for name in ORDER:
-        path = PACKAGE / f"{name}.py" if (PACKAGE / f"{name}.py").exists() else PACKAGE / name / "__init__.py"
+        path = (
+            PACKAGE / f"{name}.py"
+            if (PACKAGE / f"{name}.py").exists()
+            else PACKAGE / name / "__init__.py"
+        )
         files = [path] if path.name != "__init__.py" else list(path.parent.glob("*.py"))
         for file in files:
             for imported in imports_of(file):

@@ -8,12 +8,18 @@ from __future__ import annotations
 import io
 
 import pytest
+from browser import chromium, static_server
 from pypdf import PdfReader
 
-from browser import chromium, static_server
-
-PAGES = ["/", "/articles/lower-back-pain-running/", "/exercises/goblet-squat/", "/routines/lower-back-strength/",
-         "/exercises/", "/routines/", "/about/"]
+PAGES = [
+    "/",
+    "/articles/lower-back-pain-running/",
+    "/exercises/goblet-squat/",
+    "/routines/lower-back-strength/",
+    "/exercises/",
+    "/routines/",
+    "/about/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +37,13 @@ def test_pages_fit_a_phone_screen_and_request_only_their_own_origin(site, path):
     page.on("request", lambda r: requests.append(r.url))
     page.goto(base + path)
     page.wait_for_load_state("networkidle")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
-    assert requests and all(url.startswith(base) or url.startswith("data:") for url in requests), requests
+    assert requests and all(url.startswith(base) or url.startswith("data:") for url in requests), (
+        requests
+    )
     context.close()
 
 
@@ -47,7 +57,9 @@ def test_routine_page_prints_as_the_one_page_card(site, paper, size):
     pdf = PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
     assert len(pdf.pages) == 1
     box = pdf.pages[0].mediabox
-    assert abs(float(box.width) - size[0]) < 1.5 and abs(float(box.height) - size[1]) < 1.5  # Chromium rounds to pixels
+    assert (
+        abs(float(box.width) - size[0]) < 1.5 and abs(float(box.height) - size[1]) < 1.5
+    )  # Chromium rounds to pixels
     text = " ".join(pdf.pages[0].extract_text().split())
     assert "Lower back strength" in text and "Goblet squat" in text and "3 x 8, rest 90 s" in text
     assert "Tick off each session" in text and "prehab.example/routines/lower-back-strength" in text
@@ -87,10 +99,13 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(site):
     context.close()
 
 
-@pytest.mark.parametrize("query, expected_url, expected_type", [
-    ("goblet", "/exercises/goblet-squat/", "Exercise"),
-    ("back pain", "/articles/lower-back-pain-running/", "Article"),
-])
+@pytest.mark.parametrize(
+    "query, expected_url, expected_type",
+    [
+        ("goblet", "/exercises/goblet-squat/", "Exercise"),
+        ("back pain", "/articles/lower-back-pain-running/", "Article"),
+    ],
+)
 def test_search_finds_pages_in_a_real_browser(site, query, expected_url, expected_type):
     base, browser = site
     context = browser.new_context()
@@ -118,7 +133,9 @@ def test_search_filters_by_type_and_area_and_keeps_them_in_the_url(site):
     page.locator(".search-result").first.wait_for(timeout=15000)
     page.get_by_role("checkbox", name="Exercise").check()
     page.wait_for_function("() => location.search.includes('type=Exercise')")
-    page.wait_for_function("() => [...document.querySelectorAll('.search-result .kind')].every(k => k.textContent === 'Exercise')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.search-result .kind')].every(k => k.textContent === 'Exercise')"
+    )
     assert page.locator(".search-result").count() >= 1
     page.reload()
     page.locator(".search-result").first.wait_for(timeout=15000)

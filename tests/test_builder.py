@@ -10,10 +10,9 @@ import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser import chromium, static_server
 from playwright.sync_api import expect
 from pypdf import PdfReader
-
-from browser import chromium, static_server
 
 PATH = "/routines/builder/"
 
@@ -26,7 +25,9 @@ def site(demo_build):
 
 @pytest.fixture(scope="module")
 def library(demo_build):
-    return json.loads((demo_build[0] / "routines/builder/exercises.json").read_text(encoding="utf-8"))
+    return json.loads(
+        (demo_build[0] / "routines/builder/exercises.json").read_text(encoding="utf-8")
+    )
 
 
 @pytest.fixture
@@ -82,7 +83,9 @@ def pdf_text(pdf: bytes) -> tuple[int, str]:
 
 
 def wait_for_card_images(page):
-    page.wait_for_function("[...document.querySelectorAll('#builder-card img')].every(img => img.complete)")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#builder-card img')].every(img => img.complete)"
+    )
 
 
 def test_pick_three_set_doses_print_and_share(page, site, library):
@@ -106,11 +109,19 @@ def test_pick_three_set_doses_print_and_share(page, site, library):
 
     assert names(page, "list") == ["Goblet squat", "Bird dog", "Glute bridge"]
     assert names(page, "card") == ["Goblet squat", "Bird dog", "Glute bridge"]
-    assert card_doses(page) == ["3 x 10, rest 90 s", "2 x 30 s each side, rest 45 s", "3 x 12, rest 45 s"]
+    assert card_doses(page) == [
+        "3 x 10, rest 90 s",
+        "2 x 30 s each side, rest 45 s",
+        "3 x 12, rest 45 s",
+    ]
     card = page.locator("#builder-card .rc")
     assert "level-2" in card.get_attribute("class")
     assert page.locator("#builder-card .rc-title").text_content() == "Back day"
-    assert page.locator("#builder-card .rc-facts li").all_text_contents() == ["4× a week", "about 15 minutes", "6 weeks"]
+    assert page.locator("#builder-card .rc-facts li").all_text_contents() == [
+        "4× a week",
+        "about 15 minutes",
+        "6 weeks",
+    ]
     assert page.locator("#builder-card .rc-cues").first.locator("li").count() == 2
     assert page.locator("#builder-card .rc-why").count() == 3
     assert page.locator("#builder-card table").count() == 1  # 6 weeks: one table
@@ -118,13 +129,20 @@ def test_pick_three_set_doses_print_and_share(page, site, library):
     assert page.locator("#builder-card .rc-box").count() == 6 * 4
     assert page.locator("#builder-card .rc-qr, #builder-card .rc-refs").count() == 0
     host = urlsplit(library["base_url"]).netloc
-    assert page.locator("#builder-card .rc-more").text_content() == f"Made with the routine builder at {host}/routines/builder/"
+    assert (
+        page.locator("#builder-card .rc-more").text_content()
+        == f"Made with the routine builder at {host}/routines/builder/"
+    )
     # the on-screen preview is the same card
     assert page.locator("[data-preview] .rc-dose").all_text_contents() == card_doses(page)
 
     # the address holds the routine...
-    assert query(page) == {"title": "Back day", "t": "4", "w": "6",
-                           "e": "goblet-squat.3x10.r90,bird-dog.2x30s.s.r45,glute-bridge.3x12.r45"}
+    assert query(page) == {
+        "title": "Back day",
+        "t": "4",
+        "w": "6",
+        "e": "goblet-squat.3x10.r90,bird-dog.2x30s.s.r45,glute-bridge.3x12.r45",
+    }
     # ...and a fresh page opened on it shows the same routine
     fresh = page.context.new_page()
     fresh.goto(page.url)
@@ -141,8 +159,17 @@ def test_pick_three_set_doses_print_and_share(page, site, library):
     wait_for_card_images(page)
     count, text = pdf_text(page.pdf(format="A4", print_background=True))
     assert count == 1
-    for words in ("Back day", "Goblet squat", "3 x 10, rest 90 s", "Bird dog", "2 x 30 s each side, rest 45 s",
-                  "Glute bridge", "3 x 12, rest 45 s", "Tick off each session", f"{host}/routines/builder/"):
+    for words in (
+        "Back day",
+        "Goblet squat",
+        "3 x 10, rest 90 s",
+        "Bird dog",
+        "2 x 30 s each side, rest 45 s",
+        "Glute bridge",
+        "3 x 12, rest 45 s",
+        "Tick off each session",
+        f"{host}/routines/builder/",
+    ):
         assert words in text, words
     assert text.index("Goblet squat") < text.index("Bird dog") < text.index("Glute bridge")
     assert "Pick exercises" not in text and "Skip to content" not in text and "Move up" not in text
@@ -161,7 +188,9 @@ def test_moving_an_exercise_up_changes_the_order_everywhere(page):
     move_up.click()
     assert names(page, "card") == ["Glute bridge", "Goblet squat", "Bird dog"]
     assert move_up.get_attribute("aria-disabled") == "true"
-    page.keyboard.press("Enter")  # already first (aria-disabled, still focusable): nothing moves, and the reader is told
+    page.keyboard.press(
+        "Enter"
+    )  # already first (aria-disabled, still focusable): nothing moves, and the reader is told
     assert names(page, "list") == ["Glute bridge", "Goblet squat", "Bird dog"]
     announced(page, "Glute bridge is already first.")
     page.get_by_role("button", name="Move down: Goblet squat", exact=True).click()
@@ -176,7 +205,9 @@ def tab_to(page, description: str, test: str, key: str = "Tab", limit: int = 80)
     """Press `key` until `test` (a JS expression on `el`, the focused element) holds."""
     for _ in range(limit):
         page.keyboard.press(key)
-        if page.evaluate(f"(() => {{ const el = document.activeElement; return Boolean({test}); }})()"):
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return Boolean({test}); }})()"
+        ):
             return
     raise AssertionError(f"{key} never reached {description}")
 
@@ -185,7 +216,9 @@ def test_keyboard_only_add_and_move(page):
     open_builder(page)
     tab_to(page, "the search box", "el.id === 'b-search'")
     page.keyboard.type("goblet")
-    tab_to(page, "Add Goblet squat", "el.matches('.b-add') && el.textContent.includes('Goblet squat')")
+    tab_to(
+        page, "Add Goblet squat", "el.matches('.b-add') && el.textContent.includes('Goblet squat')"
+    )
     page.keyboard.press("Enter")
     assert names(page, "list") == ["Goblet squat"]
     assert page.evaluate("document.activeElement.textContent") == "Remove Goblet squat"
@@ -193,21 +226,32 @@ def test_keyboard_only_add_and_move(page):
     page.keyboard.press("Control+a")
     page.keyboard.type("bridge")
     assert library_region(page).locator(".b-lib-item:visible").count() == 1
-    tab_to(page, "Add Glute bridge", "el.matches('.b-add') && el.textContent.includes('Glute bridge')")
+    tab_to(
+        page, "Add Glute bridge", "el.matches('.b-add') && el.textContent.includes('Glute bridge')"
+    )
     page.keyboard.press("Space")
     assert names(page, "list") == ["Goblet squat", "Glute bridge"]
     announced(page, "Added Glute bridge")
-    tab_to(page, "Move up: Glute bridge", "el.getAttribute('aria-label') === 'Move up: Glute bridge'")
+    tab_to(
+        page, "Move up: Glute bridge", "el.getAttribute('aria-label') === 'Move up: Glute bridge'"
+    )
     page.keyboard.press("Enter")
     assert names(page, "list") == ["Glute bridge", "Goblet squat"]
     assert names(page, "card") == ["Glute bridge", "Goblet squat"]
     announced(page, "Moved Glute bridge up to position 1 of 2.")
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move up: Glute bridge"
+    assert (
+        page.evaluate("document.activeElement.getAttribute('aria-label')")
+        == "Move up: Glute bridge"
+    )
     # the focused control shows a visible focus ring
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     # dose fields take typed numbers too
-    tab_to(page, "the sets of Glute bridge", "el.id && el.id.endsWith('-sets') && el.closest('.b-item').textContent.includes('Glute bridge')",
-           key="Shift+Tab")
+    tab_to(
+        page,
+        "the sets of Glute bridge",
+        "el.id && el.id.endsWith('-sets') && el.closest('.b-item').textContent.includes('Glute bridge')",
+        key="Shift+Tab",
+    )
     page.keyboard.press("Control+a")
     page.keyboard.type("4")
     assert card_doses(page)[0] == "4 x 12, rest 45 s"
@@ -219,7 +263,9 @@ def test_every_control_is_labelled_and_every_action_is_a_button(page):
         .filter(el => !(el.labels && el.labels.length && el.labels[0].textContent.trim()) && !el.getAttribute('aria-label'))
         .map(el => el.outerHTML)""")
     assert unlabelled == []
-    assert page.evaluate("[...document.querySelectorAll('#builder button')].every(b => b.type === 'button')")
+    assert page.evaluate(
+        "[...document.querySelectorAll('#builder button')].every(b => b.type === 'button')"
+    )
     assert page.locator("#builder [role=button], #builder a:not([href])").count() == 0
     assert page.locator("#builder [role=status][aria-live=polite]").count() == 1
     # the preview is decoration for sighted readers; the routine list carries the content
@@ -230,8 +276,11 @@ def test_every_control_is_labelled_and_every_action_is_a_button(page):
 def test_address_is_read_safely(page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    open_builder(page, "?title=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&t=99&w=0"
-                       "&e=nope,goblet-squat.99x999.r9999,goblet-squat,bird-dog.2x45s.s,__proto__,wall-sit.junk,constructor")
+    open_builder(
+        page,
+        "?title=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&t=99&w=0"
+        "&e=nope,goblet-squat.99x999.r9999,goblet-squat,bird-dog.2x45s.s,__proto__,wall-sit.junk,constructor",
+    )
     assert names(page, "list") == ["Goblet squat", "Bird dog", "Wall sit"]
     assert card_doses(page) == ["10 x 100, rest 600 s", "2 x 45 s each side", "4 x 30 s, rest 60 s"]
     assert page.locator("#builder-card .rc-title").text_content() == "<img src=x onerror=alert(1)>"
@@ -243,19 +292,32 @@ def test_address_is_read_safely(page):
     assert query(page)["e"] == "goblet-squat.10x100.r600,bird-dog.2x45s.s,wall-sit.4x30s.r60"
     assert query(page)["t"] == "7" and query(page)["w"] == "1"
     # every eager image has loaded or failed by now, so an injected onerror would have fired
-    page.wait_for_function("[...document.images].every(img => img.complete || img.loading === 'lazy')")
+    page.wait_for_function(
+        "[...document.images].every(img => img.complete || img.loading === 'lazy')"
+    )
     page.evaluate("() => new Promise(done => setTimeout(done, 0))")
     assert dialogs == []
 
 
 def test_dose_words_read_like_the_site(page, library):
     open_builder(page)
-    shown = dict(zip(page.locator(".b-lib-name").all_text_contents(), page.locator(".b-lib-dose").all_text_contents()))
+    shown = dict(
+        zip(
+            page.locator(".b-lib-name").all_text_contents(),
+            page.locator(".b-lib-dose").all_text_contents(),
+        )
+    )
     assert shown == {ex["title"]: ex["dose_text"] for ex in library["exercises"]}
     library_region(page).get_by_role("button", name="Add Brisk walk", exact=True).click()
     walk = item(page, "Brisk walk")
     seconds = walk.get_by_role("spinbutton", name="Seconds", exact=True)
-    expected = {"1200": "1 x 20 min", "120": "1 x 2 min", "125": "1 x 125 s", "60": "1 x 60 s", "180": "1 x 3 min"}
+    expected = {
+        "1200": "1 x 20 min",
+        "120": "1 x 2 min",
+        "125": "1 x 125 s",
+        "60": "1 x 60 s",
+        "180": "1 x 3 min",
+    }
     for value, words in expected.items():
         seconds.fill(value)
         assert walk.locator(".b-item-dose").text_content() == words
@@ -264,7 +326,9 @@ def test_dose_words_read_like_the_site(page, library):
     walk.get_by_role("radio", name="Reps", exact=True).check()
     assert walk.get_by_role("spinbutton", name="Reps", exact=True).input_value() == "10"
     assert card_doses(page) == ["1 x 10 each side, rest 30 s"]
-    walk.get_by_role("radio", name="Seconds", exact=True).check()  # back to seconds: the value is remembered
+    walk.get_by_role(
+        "radio", name="Seconds", exact=True
+    ).check()  # back to seconds: the value is remembered
     assert card_doses(page) == ["1 x 3 min each side, rest 30 s"]
     assert query(page)["e"] == "brisk-walk.1x180s.s.r30"
 
@@ -275,17 +339,34 @@ def test_library_search_and_filters(page, library):
     visible = lambda: lib.locator(".b-lib-item:visible .b-lib-name").all_text_contents()  # noqa: E731
     assert len(visible()) == len(library["exercises"])
     page.get_by_role("searchbox", name="Search exercises").fill("Calf raise")
-    words = lambda ex: " ".join([ex["title"], ex["summary"], ex["level"], *ex["equipment"], *(a["name"] for a in ex["areas"])]).lower()  # noqa: E731
-    calf = sorted(ex["title"] for ex in library["exercises"] if "calf" in words(ex) and "raise" in words(ex))
+    words = lambda ex: " ".join(
+        [
+            ex["title"],
+            ex["summary"],
+            ex["level"],
+            *ex["equipment"],
+            *(a["name"] for a in ex["areas"]),
+        ]
+    ).lower()  # noqa: E731
+    calf = sorted(
+        ex["title"] for ex in library["exercises"] if "calf" in words(ex) and "raise" in words(ex)
+    )
     assert calf and sorted(visible()) == calf
-    expect(page.locator("[data-results]")).to_have_text(f"Showing {len(calf)} of {len(library['exercises'])} exercises.")
+    expect(page.locator("[data-results]")).to_have_text(
+        f"Showing {len(calf)} of {len(library['exercises'])} exercises."
+    )
     page.get_by_role("searchbox", name="Search exercises").fill("")
     lib.get_by_role("radio", name="Knee").check()
-    knee = sorted(ex["title"] for ex in library["exercises"] if any(a["slug"] == "knee" for a in ex["areas"]))
+    knee = sorted(
+        ex["title"] for ex in library["exercises"] if any(a["slug"] == "knee" for a in ex["areas"])
+    )
     assert sorted(visible()) == knee
     page.get_by_role("checkbox", name="No equipment needed").check()
-    assert sorted(visible()) == sorted(ex["title"] for ex in library["exercises"]
-                                       if any(a["slug"] == "knee" for a in ex["areas"]) and not ex["equipment"])
+    assert sorted(visible()) == sorted(
+        ex["title"]
+        for ex in library["exercises"]
+        if any(a["slug"] == "knee" for a in ex["areas"]) and not ex["equipment"]
+    )
     page.get_by_role("searchbox", name="Search exercises").fill("zzzz")
     assert visible() == []
     page.get_by_role("button", name="Show all exercises").click()
@@ -359,10 +440,15 @@ def test_builder_fits_a_phone_and_stays_on_its_own_origin(site, width):
     page.goto(base + PATH + "?e=romanian-deadlift,bird-dog.2x30s.s.r45,glute-bridge")
     page.wait_for_selector(".b-item")
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
     assert all(url.startswith(base) for url in requests), requests
     preview = page.locator("[data-frame]").bounding_box()
-    assert preview["width"] <= width and preview["height"] > preview["width"]  # a whole, scaled-down page
+    assert (
+        preview["width"] <= width and preview["height"] > preview["width"]
+    )  # a whole, scaled-down page
     context.close()
 
 

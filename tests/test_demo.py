@@ -17,7 +17,12 @@ def test_demo_builds_without_errors_or_warnings(demo_build):
 def test_demo_has_the_promised_content(demo_build):
     _, result = demo_build
     graph = result.graph
-    assert len(graph.articles) >= 6 and len(graph.exercises) >= 15 and len(graph.routines) >= 4 and len(graph.authors) >= 2
+    assert (
+        len(graph.articles) >= 6
+        and len(graph.exercises) >= 15
+        and len(graph.routines) >= 4
+        and len(graph.authors) >= 2
+    )
     assert ("pages", "about") in graph.by_key
     back = graph.get("routines", "lower-back-strength")
     assert len(back.steps) == 3 and back.meta.times_per_week == 3
@@ -38,7 +43,9 @@ def test_every_demo_image_has_alt_text_or_is_marked_decorative(demo_build):
             assert img.has_attr("alt"), (page, img)
             if img["alt"] == "":
                 assert img.find_parent(attrs={"aria-hidden": "true"}) is not None, (page, img)
-            assert img.has_attr("width") and img.has_attr("height") or img.find_parent(class_="prose"), (page, img)
+            assert (
+                img.has_attr("width") and img.has_attr("height") or img.find_parent(class_="prose")
+            ), (page, img)
 
 
 def test_every_cited_article_links_each_citation_to_a_reference_with_a_doi_or_pubmed(demo_build):
@@ -50,13 +57,26 @@ def test_every_cited_article_links_each_citation_to_a_reference_with_a_doi_or_pu
         for sup in page.select("sup.cite a"):
             assert page.find(id=sup["href"][1:]) in refs
         for li in refs:
-            assert li.find("a", href=lambda h: h and (h.startswith("https://doi.org/10.") or h.startswith("https://pubmed.ncbi.nlm.nih.gov/")))
+            assert li.find(
+                "a",
+                href=lambda h: (
+                    h
+                    and (
+                        h.startswith("https://doi.org/10.")
+                        or h.startswith("https://pubmed.ncbi.nlm.nih.gov/")
+                    )
+                ),
+            )
 
 
 def test_a_typical_article_page_is_under_50_kb_of_html_and_css(demo_build):
     out, _ = demo_build
     page = out / "articles/lower-back-pain-running/index.html"
-    css = [out / link["href"].lstrip("/") for link in soup(page).find_all("link", rel="stylesheet") if not link.get("media") == "print"]
+    css = [
+        out / link["href"].lstrip("/")
+        for link in soup(page).find_all("link", rel="stylesheet")
+        if not link.get("media") == "print"
+    ]
     total = page.stat().st_size + sum(p.stat().st_size for p in css)
     assert total < 50_000, total
 
@@ -66,7 +86,11 @@ def test_demo_pages_make_no_outside_requests(demo_build):
     for page in html_pages(out):
         doc = soup(page)
         for el in doc.find_all(["script", "link", "img", "iframe", "source"]):
-            ref = el.get("src") or (el.get("href") if el.name == "link" and "canonical" not in el.get("rel", []) else None)
+            ref = el.get("src") or (
+                el.get("href")
+                if el.name == "link" and "canonical" not in el.get("rel", [])
+                else None
+            )
             assert not ref or ref.startswith("/") or ref.startswith("data:"), (page, ref)
 
 

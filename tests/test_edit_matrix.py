@@ -58,9 +58,12 @@ DIFF_WIDTH = 240  # characters of each diff line (minified CSS is one long line)
 
 # -- files ------------------------------------------------------------------
 
+
 def svg(width: int, height: int, colour: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
-            f'<title>figure</title><rect width="{width}" height="{height}" fill="{colour}"/></svg>\n')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f'<title>figure</title><rect width="{width}" height="{height}" fill="{colour}"/></svg>\n'
+    )
 
 
 def png(width: int, height: int, colour: str) -> bytes:
@@ -143,7 +146,9 @@ class Project:
 
     def set_line(self, rel: str, pattern: str, line: str) -> None:
         """Replace the first line matching `pattern` (a regex for a whole line)."""
-        text, count = re.subn(rf"^{pattern}$", lambda _: line, self.read(rel), count=1, flags=re.MULTILINE)
+        text, count = re.subn(
+            rf"^{pattern}$", lambda _: line, self.read(rel), count=1, flags=re.MULTILINE
+        )
         assert count == 1, f"{rel} has no line matching {pattern!r}"
         self.write(rel, text)
 
@@ -189,11 +194,13 @@ def edit(name: str, shows_in_html: bool = True):
         if not shows_in_html:
             NO_HTML_EFFECT.add(name)
         return function
+
     return register
 
 
 # site.toml: every key of SiteConfig (title, base_url, language, description,
 # body_areas, cta, pdf, articles_per_page, limits)
+
 
 @edit("site.toml: title")
 def _(p):
@@ -202,7 +209,11 @@ def _(p):
 
 @edit("site.toml: description")
 def _(p):
-    p.replace(SITE, 'description = "A tiny fixture publication."', 'description = "A small fixture publication about running injuries."')
+    p.replace(
+        SITE,
+        'description = "A tiny fixture publication."',
+        'description = "A small fixture publication about running injuries."',
+    )
 
 
 @edit("site.toml: language")
@@ -239,15 +250,24 @@ def _(p):
 
 @edit("site.toml: cta added")
 def _(p):
-    p.append(SITE, '\n[cta]\ntitle = "Get the weekly plan"\ntext = "One routine a week, by email."\n'
-                   'url = "https://x.example/newsletter"\nlabel = "Subscribe"\n')
+    p.append(
+        SITE,
+        '\n[cta]\ntitle = "Get the weekly plan"\ntext = "One routine a week, by email."\n'
+        'url = "https://x.example/newsletter"\nlabel = "Subscribe"\n',
+    )
 
 
 @edit("site.toml: cta label, text and url")
 def _(p):
     p.replace(SITE, 'label = "Subscribe"', 'label = "Sign me up"')
-    p.replace(SITE, 'text = "One routine a week, by email."', 'text = "One routine a week, in your inbox."')
-    p.replace(SITE, 'url = "https://x.example/newsletter"', 'url = "https://x.example/sub/newsletter/"')
+    p.replace(
+        SITE,
+        'text = "One routine a week, by email."',
+        'text = "One routine a week, in your inbox."',
+    )
+    p.replace(
+        SITE, 'url = "https://x.example/newsletter"', 'url = "https://x.example/sub/newsletter/"'
+    )
 
 
 @edit("site.toml: pdf settings", shows_in_html=False)
@@ -261,6 +281,7 @@ def _(p):
 
 
 # the author: name, role, bio, photo (src, alt)
+
 
 @edit("author: name")
 def _(p):
@@ -290,6 +311,7 @@ def _(p):
 
 # the article: every front-matter field, its body, drafts and dates
 
+
 @edit("article: title")
 def _(p):
     p.replace(ARTICLE, "title: Lower back pain when running", "title: Lower back pain and running")
@@ -312,8 +334,11 @@ def _(p):
 
 @edit("article: summary")
 def _(p):
-    p.replace(ARTICLE, "summary: Why runners get back pain and what helps.",
-              "summary: Why runners get back pain, and the strength work that helps.")
+    p.replace(
+        ARTICLE,
+        "summary: Why runners get back pain and what helps.",
+        "summary: Why runners get back pain, and the strength work that helps.",
+    )
 
 
 @edit("article: tag added")
@@ -323,7 +348,11 @@ def _(p):
 
 @edit("article: tag renamed")
 def _(p):
-    p.replace(ARTICLE, "tags: [low back pain, strength, core]", "tags: [low back pain, strength training, core]")
+    p.replace(
+        ARTICLE,
+        "tags: [low back pain, strength, core]",
+        "tags: [low back pain, strength training, core]",
+    )
 
 
 @edit("article: body_areas")
@@ -343,7 +372,9 @@ def _(p):
 
 @edit("article: exercise added to the list")
 def _(p):
-    p.replace(ARTICLE, "exercises:\n  - goblet-squat\n", "exercises:\n  - zz-drill-01\n  - goblet-squat\n")
+    p.replace(
+        ARTICLE, "exercises:\n  - goblet-squat\n", "exercises:\n  - zz-drill-01\n  - goblet-squat\n"
+    )
 
 
 @edit("article: exercises reordered")
@@ -353,8 +384,11 @@ def _(p):
 
 @edit("article: featured exercise's why")
 def _(p):
-    p.replace(ARTICLE, "why: Calm work for a sore back [@jones-2019-walking].",
-              "why: Calm, slow work for a sore back [@jones-2019-walking].")
+    p.replace(
+        ARTICLE,
+        "why: Calm work for a sore back [@jones-2019-walking].",
+        "why: Calm, slow work for a sore back [@jones-2019-walking].",
+    )
 
 
 @edit("article: body")
@@ -369,13 +403,18 @@ def _(p):
 
 @edit("site.toml: articles_per_page")
 def _(p):
-    p.replace(SITE, 'description = "A small fixture publication about running injuries."\n',
-              'description = "A small fixture publication about running injuries."\narticles_per_page = 1\n')
+    p.replace(
+        SITE,
+        'description = "A small fixture publication about running injuries."\n',
+        'description = "A small fixture publication about running injuries."\narticles_per_page = 1\n',
+    )
 
 
 @edit("article added, dated in the future (not published yet)", shows_in_html=False)
 def _(p):
-    p.create("content/articles/race-day.md", """\
+    p.create(
+        "content/articles/race-day.md",
+        """\
 ---
 title: Race day
 date: 2099-01-01
@@ -387,7 +426,8 @@ exercises: [bird-dog]
 routine: back-basics
 ---
 Warm up with the [[bird-dog]].
-""")
+""",
+    )
 
 
 @edit("article: its date passes today (moved into the past: it appears)")
@@ -403,6 +443,7 @@ def _(p):
 
 # exercises: every front-matter field, added, renamed, deleted
 
+
 @edit("exercise: title")
 def _(p):
     p.replace(SQUAT, "title: Goblet squat\n", "title: Goblet squat hold\n")
@@ -410,12 +451,18 @@ def _(p):
 
 @edit("exercise: summary")
 def _(p):
-    p.replace(SQUAT, "summary: A squat holding a weight at the chest.", "summary: A deep squat holding one weight at the chest.")
+    p.replace(
+        SQUAT,
+        "summary: A squat holding a weight at the chest.",
+        "summary: A deep squat holding one weight at the chest.",
+    )
 
 
 @edit("exercise: why_it_works")
 def _(p):
-    p.replace(SQUAT, "hold the trunk upright under load", "hold the trunk upright under a heavy load")
+    p.replace(
+        SQUAT, "hold the trunk upright under load", "hold the trunk upright under a heavy load"
+    )
 
 
 @edit("exercise: body_areas")
@@ -441,12 +488,20 @@ def _(p):
 
 @edit("exercise: image alt")
 def _(p):
-    p.replace(SQUAT, "alt: A person squatting with a dumbbell at the chest", "alt: A person squatting with a kettlebell at the chest")
+    p.replace(
+        SQUAT,
+        "alt: A person squatting with a dumbbell at the chest",
+        "alt: A person squatting with a kettlebell at the chest",
+    )
 
 
 @edit("exercise: video added")
 def _(p):
-    p.replace(SQUAT, "level: intermediate\n", "level: intermediate\nvideo: https://video.example/goblet-squat\n")
+    p.replace(
+        SQUAT,
+        "level: intermediate\n",
+        "level: intermediate\nvideo: https://video.example/goblet-squat\n",
+    )
 
 
 @edit("exercise: dose sets")
@@ -481,7 +536,11 @@ def _(p):
 
 @edit("exercise: studies")
 def _(p):
-    p.replace(SQUAT, "studies: [smith-2020-squats]\n", "studies: [smith-2020-squats, jones-2019-walking]\n")
+    p.replace(
+        SQUAT,
+        "studies: [smith-2020-squats]\n",
+        "studies: [smith-2020-squats, jones-2019-walking]\n",
+    )
 
 
 @edit("exercise: body")
@@ -491,7 +550,9 @@ def _(p):
 
 @edit("exercise: draft (an unused exercise is unpublished)")
 def _(p):
-    p.replace("content/exercises/zz-drill-03.md", "level: beginner\n", "level: beginner\ndraft: true\n")
+    p.replace(
+        "content/exercises/zz-drill-03.md", "level: beginner\n", "level: beginner\ndraft: true\n"
+    )
 
 
 @edit("exercise added")
@@ -522,6 +583,7 @@ def _(p):
 
 # the routine: every front-matter field, step overrides, added, draft, renamed, deleted
 
+
 @edit("routine: title")
 def _(p):
     p.replace(ROUTINE, "title: Back basics", "title: Back basics plus")
@@ -529,7 +591,11 @@ def _(p):
 
 @edit("routine: summary")
 def _(p):
-    p.replace(ROUTINE, "summary: Two exercises, three times a week.", "summary: A few exercises, a few times a week.")
+    p.replace(
+        ROUTINE,
+        "summary: Two exercises, three times a week.",
+        "summary: A few exercises, a few times a week.",
+    )
 
 
 @edit("routine: body_areas")
@@ -559,7 +625,11 @@ def _(p):
 
 @edit("routine: step dose override (seconds, per_side)")
 def _(p):
-    p.replace(ROUTINE, "  - exercise: bird-dog\n", "  - exercise: bird-dog\n    seconds: 20\n    per_side: true\n")
+    p.replace(
+        ROUTINE,
+        "  - exercise: bird-dog\n",
+        "  - exercise: bird-dog\n    seconds: 20\n    per_side: true\n",
+    )
 
 
 @edit("routine: step note")
@@ -569,23 +639,34 @@ def _(p):
 
 @edit("routine: step added")
 def _(p):
-    p.replace(ROUTINE, "studies: [jones-2019-walking]\n",
-              "  - exercise: zz-drill-02\n    sets: 1\n    seconds: 40\n    note: Finish easy\nstudies: [jones-2019-walking]\n")
+    p.replace(
+        ROUTINE,
+        "studies: [jones-2019-walking]\n",
+        "  - exercise: zz-drill-02\n    sets: 1\n    seconds: 40\n    note: Finish easy\nstudies: [jones-2019-walking]\n",
+    )
 
 
 @edit("routine: studies")
 def _(p):
-    p.replace(ROUTINE, "studies: [jones-2019-walking]\n", "studies: [jones-2019-walking, smith-2020-squats]\n")
+    p.replace(
+        ROUTINE,
+        "studies: [jones-2019-walking]\n",
+        "studies: [jones-2019-walking, smith-2020-squats]\n",
+    )
 
 
 @edit("routine: body")
 def _(p):
-    p.replace(ROUTINE, "Do this routine three times a week.", "Do this routine four times a week, slowly.")
+    p.replace(
+        ROUTINE, "Do this routine three times a week.", "Do this routine four times a week, slowly."
+    )
 
 
 @edit("routine added as a draft", shows_in_html=False)
 def _(p):
-    p.create("content/routines/knee-care.md", """\
+    p.create(
+        "content/routines/knee-care.md",
+        """\
 ---
 title: Knee care
 summary: Two drills for the knee.
@@ -599,7 +680,8 @@ exercises:
 draft: true
 ---
 Easy knee work.
-""")
+""",
+    )
 
 
 @edit("routine: draft published")
@@ -626,9 +708,13 @@ def _(p):
 
 # authors added, switched, renamed, deleted
 
+
 @edit("author added")
 def _(p):
-    p.create("content/authors/bo-writer.md", "---\nname: Bo Writer\nrole: Coach\n---\nBo coaches a running club.\n")
+    p.create(
+        "content/authors/bo-writer.md",
+        "---\nname: Bo Writer\nrole: Coach\n---\nBo coaches a running club.\n",
+    )
 
 
 @edit("article: author")
@@ -655,6 +741,7 @@ def _(p):
 
 # pages
 
+
 @edit("page: title")
 def _(p):
     p.replace(ABOUT, "title: About", "title: About us")
@@ -672,7 +759,10 @@ def _(p):
 
 @edit("page added")
 def _(p):
-    p.create("content/pages/contact.md", "---\ntitle: Contact\nsummary: How to reach us.\n---\nWrite to us.\n")
+    p.create(
+        "content/pages/contact.md",
+        "---\ntitle: Contact\nsummary: How to reach us.\n---\nWrite to us.\n",
+    )
 
 
 @edit("page: file renamed")
@@ -697,6 +787,7 @@ def _(p):
 
 # studies.yml: every field of a study
 
+
 @edit("study: title")
 def _(p):
     p.replace(STUDIES, "title: Squats for runners", "title: Goblet squats for runners")
@@ -704,7 +795,9 @@ def _(p):
 
 @edit("study: authors")
 def _(p):
-    p.replace(STUDIES, "  - Ola Nordmann\n", "  - Ola Nordmann\n  - Kari Nordmann\n  - Per Hansen\n")
+    p.replace(
+        STUDIES, "  - Ola Nordmann\n", "  - Ola Nordmann\n  - Kari Nordmann\n  - Per Hansen\n"
+    )
 
 
 @edit("study: year")
@@ -719,7 +812,11 @@ def _(p):
 
 @edit("study: volume, issue and pages")
 def _(p):
-    p.replace(STUDIES, "  journal: Journal of Fixtures\n", "  journal: Journal of Fixtures\n  volume: 12\n  issue: 3\n  pages: 101-109\n")
+    p.replace(
+        STUDIES,
+        "  journal: Journal of Fixtures\n",
+        "  journal: Journal of Fixtures\n  volume: 12\n  issue: 3\n  pages: 101-109\n",
+    )
 
 
 @edit("study: doi")
@@ -739,23 +836,38 @@ def _(p):
 
 @edit("study: caveats", shows_in_html=False)
 def _(p):
-    p.replace(STUDIES, "  finding: Walking helped too.\n", "  finding: Walking helped too.\n  caveats: A small study.\n")
+    p.replace(
+        STUDIES,
+        "  finding: Walking helped too.\n",
+        "  finding: Walking helped too.\n  caveats: A small study.\n",
+    )
 
 
 @edit("study added (a url, no doi or pmid) and cited")
 def _(p):
-    p.append(STUDIES, "lee-2021-hops:\n  title: Hops for knees\n  authors:\n  - Min Lee\n  year: 2021\n  journal: Knee Notes\n"
-                      "  url: https://studies.example/lee-2021\n  finding: Hops helped knees.\n")
-    p.replace("content/exercises/zz-drill-02.md", "why_it_works: Drill 2 builds the knee.",
-              "why_it_works: Drill 2 builds the knee [@lee-2021-hops].")
+    p.append(
+        STUDIES,
+        "lee-2021-hops:\n  title: Hops for knees\n  authors:\n  - Min Lee\n  year: 2021\n  journal: Knee Notes\n"
+        "  url: https://studies.example/lee-2021\n  finding: Hops helped knees.\n",
+    )
+    p.replace(
+        "content/exercises/zz-drill-02.md",
+        "why_it_works: Drill 2 builds the knee.",
+        "why_it_works: Drill 2 builds the knee [@lee-2021-hops].",
+    )
 
 
 @edit("study: url")
 def _(p):
-    p.replace(STUDIES, "url: https://studies.example/lee-2021\n", "url: https://studies.example/lee-2021-hops\n")
+    p.replace(
+        STUDIES,
+        "url: https://studies.example/lee-2021\n",
+        "url: https://studies.example/lee-2021-hops\n",
+    )
 
 
 # images: added, replaced (SVG and PNG), renamed, deleted
+
 
 @edit("image added (an SVG nothing uses yet)")
 def _(p):
@@ -783,8 +895,11 @@ def _(p):
 @edit("image added: a PNG, used by an exercise")
 def _(p):
     p.write_bytes("content/images/drill.png", png(640, 480, "#d9a441"))
-    p.replace("content/exercises/zz-drill-02.md", "level: beginner\n",
-              "level: beginner\nimage:\n  src: images/drill.png\n  alt: A runner doing drill 2\n")
+    p.replace(
+        "content/exercises/zz-drill-02.md",
+        "level: beginner\n",
+        "level: beginner\nimage:\n  src: images/drill.png\n  alt: A runner doing drill 2\n",
+    )
 
 
 @edit("image replaced: PNG in another colour, same size")
@@ -804,94 +919,145 @@ def _(p):
 
 @edit("image deleted: the PNG and its use")
 def _(p):
-    p.replace("content/exercises/zz-drill-02.md", "image:\n  src: images/drill.png\n  alt: A runner doing drill 2\n", "")
+    p.replace(
+        "content/exercises/zz-drill-02.md",
+        "image:\n  src: images/drill.png\n  alt: A runner doing drill 2\n",
+        "",
+    )
     p.delete("content/images/drill.png")
 
 
 # every template file: a visible change each (home.html is above, next to
 # the exercise it reveals)
 
+
 @edit("template 404.html")
 def _(p):
-    p.replace("templates/404.html", "<p class=\"lede\">This page does not exist, or it has moved.</p>",
-              "<p class=\"lede\">This page of {{ site.title }} does not exist, or it has moved.</p>")
+    p.replace(
+        "templates/404.html",
+        '<p class="lede">This page does not exist, or it has moved.</p>',
+        '<p class="lede">This page of {{ site.title }} does not exist, or it has moved.</p>',
+    )
 
 
 @edit("template article.html: the summary twice")
 def _(p):
-    p.replace("templates/article.html", "    {{ html[(\"articles\", a.slug, \"body\")] | safe }}\n  </div>\n",
-              "    {{ html[(\"articles\", a.slug, \"body\")] | safe }}\n  </div>\n"
-              "  <p class=\"summary-again wrap-narrow\">In short: {{ a.meta.summary }}</p>\n")
+    p.replace(
+        "templates/article.html",
+        '    {{ html[("articles", a.slug, "body")] | safe }}\n  </div>\n',
+        '    {{ html[("articles", a.slug, "body")] | safe }}\n  </div>\n'
+        '  <p class="summary-again wrap-narrow">In short: {{ a.meta.summary }}</p>\n',
+    )
 
 
 @edit("template article_list.html")
 def _(p):
-    p.replace("templates/article_list.html", "<h1>{{ page.title }}</h1>",
-              "<h1>{{ page.title }}</h1>\n  <p class=\"count\">{{ articles | length }} on this page</p>")
+    p.replace(
+        "templates/article_list.html",
+        "<h1>{{ page.title }}</h1>",
+        '<h1>{{ page.title }}</h1>\n  <p class="count">{{ articles | length }} on this page</p>',
+    )
 
 
 @edit("template author.html")
 def _(p):
-    p.replace("templates/author.html", "<h2 id=\"by-title\">Articles by {{ a.meta.name }}</h2>",
-              "<h2 id=\"by-title\">{{ written | length }} articles by {{ a.meta.name }}</h2>")
+    p.replace(
+        "templates/author.html",
+        '<h2 id="by-title">Articles by {{ a.meta.name }}</h2>',
+        '<h2 id="by-title">{{ written | length }} articles by {{ a.meta.name }}</h2>',
+    )
 
 
 @edit("template author_list.html")
 def _(p):
-    p.replace("templates/author_list.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.title }} ({{ graph.authors | length }})</h1>")
+    p.replace(
+        "templates/author_list.html",
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.title }} ({{ graph.authors | length }})</h1>",
+    )
 
 
 @edit("template base.html: nav label")
 def _(p):
-    p.replace("templates/base.html", '("Articles", urls.section("articles"))', '("Stories", urls.section("articles"))')
+    p.replace(
+        "templates/base.html",
+        '("Articles", urls.section("articles"))',
+        '("Stories", urls.section("articles"))',
+    )
 
 
 @edit("template booklet_cover.html (PDF only)", shows_in_html=False)
 def _(p):
-    p.replace("templates/booklet_cover.html", '<h1 class="rc-title">Routine cards</h1>', '<h1 class="rc-title">Every routine card</h1>')
+    p.replace(
+        "templates/booklet_cover.html",
+        '<h1 class="rc-title">Routine cards</h1>',
+        '<h1 class="rc-title">Every routine card</h1>',
+    )
 
 
 @edit("template builder.html")
 def _(p):
-    p.replace("templates/builder.html", '<p class="lede">{{ page.description }}</p>',
-              '<p class="lede">{{ page.description }} {{ graph.exercises | length }} exercises to choose from.</p>')
+    p.replace(
+        "templates/builder.html",
+        '<p class="lede">{{ page.description }}</p>',
+        '<p class="lede">{{ page.description }} {{ graph.exercises | length }} exercises to choose from.</p>',
+    )
 
 
 @edit("template card.html (PDF only)", shows_in_html=False)
 def _(p):
-    p.replace("templates/card.html", "<title>{{ card.title }}: printable routine card</title>",
-              "<title>{{ card.title }}: routine card to print</title>")
+    p.replace(
+        "templates/card.html",
+        "<title>{{ card.title }}: printable routine card</title>",
+        "<title>{{ card.title }}: routine card to print</title>",
+    )
 
 
 @edit("template exercise.html")
 def _(p):
-    p.replace("templates/exercise.html", "<div><dt>Level</dt><dd>{{ e.meta.level | capitalize }}</dd></div>",
-              "<div><dt>Level</dt><dd>{{ e.meta.level | capitalize }}</dd></div>\n"
-              "        <div><dt>Cues</dt><dd>{{ e.meta.cues | length }}</dd></div>")
+    p.replace(
+        "templates/exercise.html",
+        "<div><dt>Level</dt><dd>{{ e.meta.level | capitalize }}</dd></div>",
+        "<div><dt>Level</dt><dd>{{ e.meta.level | capitalize }}</dd></div>\n"
+        "        <div><dt>Cues</dt><dd>{{ e.meta.cues | length }}</dd></div>",
+    )
 
 
 @edit("template exercise_list.html")
 def _(p):
-    p.replace("templates/exercise_list.html", '<h2 id="area-{{ term.slug }}">{{ term.name }}</h2>',
-              '<h2 id="area-{{ term.slug }}">{{ term.name }} <span class="count">({{ term.exercises | length }})</span></h2>')
+    p.replace(
+        "templates/exercise_list.html",
+        '<h2 id="area-{{ term.slug }}">{{ term.name }}</h2>',
+        '<h2 id="area-{{ term.slug }}">{{ term.name }} <span class="count">({{ term.exercises | length }})</span></h2>',
+    )
 
 
 @edit("template page.html")
 def _(p):
-    p.replace("templates/page.html", "<h1>{{ node.title }}</h1>", "<h1>{{ node.title }}</h1>\n  <p class=\"eyebrow\">{{ site.title }}</p>")
+    p.replace(
+        "templates/page.html",
+        "<h1>{{ node.title }}</h1>",
+        '<h1>{{ node.title }}</h1>\n  <p class="eyebrow">{{ site.title }}</p>',
+    )
 
 
 @edit("template routine.html")
 def _(p):
-    p.replace("templates/routine.html", "<li><strong>{{ r.meta.weeks }}</strong> weeks</li>",
-              "<li><strong>{{ r.meta.weeks }}</strong> weeks</li>\n"
-              "      <li><strong>{{ r.meta.weeks * r.meta.times_per_week }}</strong> sessions in all</li>")
+    p.replace(
+        "templates/routine.html",
+        "<li><strong>{{ r.meta.weeks }}</strong> weeks</li>",
+        "<li><strong>{{ r.meta.weeks }}</strong> weeks</li>\n"
+        "      <li><strong>{{ r.meta.weeks * r.meta.times_per_week }}</strong> sessions in all</li>",
+    )
 
 
 @edit("template routine_list.html")
 def _(p):
-    p.replace("templates/routine_list.html", '<p class="lede">{{ page.description }}</p>',
-              '<p class="lede">{{ page.description }} {{ graph.routines | length }} routines.</p>')
+    p.replace(
+        "templates/routine_list.html",
+        '<p class="lede">{{ page.description }}</p>',
+        '<p class="lede">{{ page.description }} {{ graph.routines | length }} routines.</p>',
+    )
 
 
 @edit("template search.html")
@@ -901,32 +1067,48 @@ def _(p):
 
 @edit("template term.html")
 def _(p):
-    p.replace("templates/term.html", "<h1>{{ term.name }}</h1>",
-              "<h1>{{ term.name }} <span class=\"count\">{{ (term.articles | length) + (term.exercises | length)"
-              " + (term.routines | length) }} pages</span></h1>")
+    p.replace(
+        "templates/term.html",
+        "<h1>{{ term.name }}</h1>",
+        '<h1>{{ term.name }} <span class="count">{{ (term.articles | length) + (term.exercises | length)'
+        " + (term.routines | length) }} pages</span></h1>",
+    )
 
 
 @edit("template term_list.html")
 def _(p):
-    p.replace("templates/term_list.html", "<h1>{{ label }}</h1>", "<h1>{{ label }} ({{ terms | length }})</h1>")
+    p.replace(
+        "templates/term_list.html",
+        "<h1>{{ label }}</h1>",
+        "<h1>{{ label }} ({{ terms | length }})</h1>",
+    )
 
 
 @edit("template partials/card.html (the routine page's print view)")
 def _(p):
-    p.replace("templates/partials/card.html", "<li><strong>{{ card.weeks }}</strong> weeks</li>",
-              "<li><strong>{{ card.weeks }}</strong> weeks</li>\n      <li><strong>{{ card.exercises | length }}</strong> exercises</li>")
+    p.replace(
+        "templates/partials/card.html",
+        "<li><strong>{{ card.weeks }}</strong> weeks</li>",
+        "<li><strong>{{ card.weeks }}</strong> weeks</li>\n      <li><strong>{{ card.exercises | length }}</strong> exercises</li>",
+    )
 
 
 @edit("template partials/macros.html: exercise cards show the muscles")
 def _(p):
-    p.replace("templates/partials/macros.html", '<p class="card-text">{{ e.meta.summary }}</p>',
-              '<p class="card-text">{{ e.meta.summary }}</p>\n'
-              '    {% if e.meta.muscles %}<p class="card-muscles">{{ e.meta.muscles | join(", ") }}</p>{% endif %}')
+    p.replace(
+        "templates/partials/macros.html",
+        '<p class="card-text">{{ e.meta.summary }}</p>',
+        '<p class="card-text">{{ e.meta.summary }}</p>\n'
+        '    {% if e.meta.muscles %}<p class="card-muscles">{{ e.meta.muscles | join(", ") }}</p>{% endif %}',
+    )
 
 
 @edit("static style.css")
 def _(p):
-    p.append("templates/static/style.css", "\n.summary-again { font-style: italic; }\n.card-muscles { color: var(--muted); }\n")
+    p.append(
+        "templates/static/style.css",
+        "\n.summary-again { font-style: italic; }\n.card-muscles { color: var(--muted); }\n",
+    )
 
 
 @edit("static card.css")
@@ -956,7 +1138,11 @@ def _(p):
 
 @edit("static print.js")
 def _(p):
-    p.replace("templates/static/print.js", "function () { window.print(); }", "function () { window.focus(); window.print(); }")
+    p.replace(
+        "templates/static/print.js",
+        "function () { window.print(); }",
+        "function () { window.focus(); window.print(); }",
+    )
 
 
 @edit("static search.js")
@@ -971,6 +1157,7 @@ def _(p):
 
 # the end: the site settings once more
 
+
 @edit("site.toml: base_url on another host, without a path")
 def _(p):
     p.replace(SITE, 'base_url = "https://x.example/sub"', 'base_url = "https://y.example"')
@@ -983,9 +1170,16 @@ def _(p):
 
 # -- building and comparing -----------------------------------------------------
 
+
 def start_cli_build(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "generator", *CLI_BUILD, "--project", str(root)], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *CLI_BUILD, "--project", str(root)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
 
 
 @dataclass
@@ -1038,7 +1232,11 @@ def display_lines(text: str) -> list[str]:
     JSON are split at element, rule and item boundaries first."""
     lines = text.splitlines()
     if any(len(line) > DIFF_WIDTH for line in lines):
-        text = re.sub(r"(>)(<)|([};,])", lambda m: f"{m.group(1)}\n{m.group(2)}" if m.group(1) else m.group(3) + "\n", text)
+        text = re.sub(
+            r"(>)(<)|([};,])",
+            lambda m: f"{m.group(1)}\n{m.group(2)}" if m.group(1) else m.group(3) + "\n",
+            text,
+        )
         lines = text.splitlines()
     return lines
 
@@ -1048,14 +1246,27 @@ def unified_diff(rel: str, clean: bytes, other: bytes, other_name: str) -> str:
         a, b = clean.decode("utf-8"), other.decode("utf-8")
     except UnicodeDecodeError:
         return f"{rel}: binary, {len(clean)} bytes in the clean build, {len(other)} in the {other_name} build"
-    lines = list(difflib.unified_diff(display_lines(a), display_lines(b), f"clean/{rel}", f"{other_name}/{rel}", n=1, lineterm=""))
-    clipped = [line if len(line) <= DIFF_WIDTH else line[:DIFF_WIDTH] + " …" for line in lines[:DIFF_LINES]]
+    lines = list(
+        difflib.unified_diff(
+            display_lines(a),
+            display_lines(b),
+            f"clean/{rel}",
+            f"{other_name}/{rel}",
+            n=1,
+            lineterm="",
+        )
+    )
+    clipped = [
+        line if len(line) <= DIFF_WIDTH else line[:DIFF_WIDTH] + " …" for line in lines[:DIFF_LINES]
+    ]
     if len(lines) > DIFF_LINES:
         clipped.append(f"… ({len(lines) - DIFF_LINES} more diff lines)")
     return "\n".join(clipped)
 
 
-def first_text_diff(files: list[str], clean: dict[str, bytes], other: dict[str, bytes], other_name: str) -> str:
+def first_text_diff(
+    files: list[str], clean: dict[str, bytes], other: dict[str, bytes], other_name: str
+) -> str:
     both = [rel for rel in files if rel in clean and rel in other]
     for rel in both:
         try:
@@ -1081,16 +1292,23 @@ class Tracker:
         if not found:
             return None
         new = [rel for rel in found if self.since[rel] == label]
-        listing = "\n".join(f"    {rel}: {why}" + ("" if self.since[rel] == label else f" (stale since {self.since[rel]})")
-                            for rel, why in found.items())
+        listing = "\n".join(
+            f"    {rel}: {why}"
+            + ("" if self.since[rel] == label else f" (stale since {self.since[rel]})")
+            for rel, why in found.items()
+        )
         diff = first_text_diff(new or list(found), clean, other, self.name)
-        return (f"{label}: the {self.name} build differs from a clean build in {len(found)} file(s)"
-                f" ({len(new)} new at this edit):\n{listing}" + (f"\n{diff}" if diff else ""))
+        return (
+            f"{label}: the {self.name} build differs from a clean build in {len(found)} file(s)"
+            f" ({len(new)} new at this edit):\n{listing}" + (f"\n{diff}" if diff else "")
+        )
 
 
 def test_every_kind_of_edit_rebuilds_exactly_like_a_clean_build(tmp_path, monkeypatch):
     assert len(EDITS) >= 30
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # prehab's memo key; inherited by the CLI
+    monkeypatch.setenv(
+        "XDG_CACHE_HOME", str(tmp_path / "user-cache")
+    )  # prehab's memo key; inherited by the CLI
     root = write_project(tmp_path / "project", MATRIX_FILES)
     project = Project(root)
     project.write_bytes("content/images/photo.png", png(800, 600, "#0f5257"))
@@ -1115,37 +1333,52 @@ def test_every_kind_of_edit_rebuilds_exactly_like_a_clean_build(tmp_path, monkey
         finally:
             incremental_run, clean_run = finish(incremental_process), finish(clean_process)
         if clean_run.returncode != 0:
-            pytest.fail(f"{label}: the site no longer builds from scratch (exit {clean_run.returncode}); "
-                        f"the edit must keep the site valid:\n{clean_run.stderr}{clean_run.stdout}")
+            pytest.fail(
+                f"{label}: the site no longer builds from scratch (exit {clean_run.returncode}); "
+                f"the edit must keep the site valid:\n{clean_run.stderr}{clean_run.stdout}"
+            )
         clean = snapshot(clean_root / "site_output")
         if previous_clean is not None and name not in NO_HTML_EFFECT:
-            assert clean != previous_clean, f"{label} changes nothing in a clean build, so it tests nothing"
+            assert clean != previous_clean, (
+                f"{label} changes nothing in a clean build, so it tests nothing"
+            )
         previous_clean = clean
 
         if incremental_run.returncode != 0:
-            failures.append(f"{label}: the incremental CLI build failed (exit {incremental_run.returncode}) "
-                            f"where a clean build succeeds:\n{incremental_run.stderr}{incremental_run.stdout}")
+            failures.append(
+                f"{label}: the incremental CLI build failed (exit {incremental_run.returncode}) "
+                f"where a clean build succeeds:\n{incremental_run.stderr}{incremental_run.stdout}"
+            )
         else:
             problem = cli.compare(label, clean, snapshot(root / "site_output"))
             if problem:
                 failures.append(problem)
 
         if rendered is None or preview.errors:
-            failures.append(f"{label}: the dev server's rebuild failed where a clean build succeeds: {preview.errors}\n" + "\n".join(log))
-        problem = serve.compare(label, {k: v for k, v in clean.items() if k != MARKER}, served_files)
+            failures.append(
+                f"{label}: the dev server's rebuild failed where a clean build succeeds: {preview.errors}\n"
+                + "\n".join(log)
+            )
+        problem = serve.compare(
+            label, {k: v for k, v in clean.items() if k != MARKER}, served_files
+        )
         if problem:
             failures.append(problem)
         shutil.rmtree(clean_root)  # keep tmp_path small; the snapshot is in memory
 
     if failures:
-        pytest.fail(f"{len(failures)} rebuild(s) out of {2 * (len(EDITS) + 1)} differ from a clean build "
-                    "(first the edit, then each differing file):\n\n" + "\n\n".join(failures))
+        pytest.fail(
+            f"{len(failures)} rebuild(s) out of {2 * (len(EDITS) + 1)} differ from a clean build "
+            "(first the edit, then each differing file):\n\n" + "\n\n".join(failures)
+        )
 
 
 # -- random sequences of edits (Hypothesis) ---------------------------------------
 
 HYPOTHESIS_OPTIONS = BuildOptions(pdf=False, search=False)
-WORDS = st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "x"]), min_size=1, max_size=3).map(" ".join)
+WORDS = st.lists(
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "x"]), min_size=1, max_size=3
+).map(" ".join)
 COLOURS = st.sampled_from(["#0f5257", "#b4501c", "#3a6ea5", "#d9a441"])
 TAGS = ["low back pain", "strength", "core", "racing"]
 
@@ -1171,40 +1404,123 @@ class Change:
 
 CHANGES = [
     Change("site title", WORDS, lambda p, v: p.set_line(SITE, r"title = .*", f"title = {_q(v)}")),
-    Change("site description", WORDS, lambda p, v: p.set_line(SITE, r"description = .*", f"description = {_q(v)}")),
-    Change("site base_url", st.sampled_from(["https://fixture.example", "https://x.example/sub", "https://y.example/a/b"]),
-           lambda p, v: p.set_line(SITE, r"base_url = .*", f"base_url = {_q(v)}")),
-    Change("site articles_per_page", st.integers(1, 3), lambda p, v: p.set_line(SITE, r"articles_per_page = .*", f"articles_per_page = {v}")),
-    Change("site body area name", WORDS, lambda p, v: p.set_line(SITE, r"knee = .*", f"knee = {_q(v)}")),
-    Change("article title", WORDS, lambda p, v: p.set_line(ARTICLE, r"title: .*", f"title: {_q(v)}")),
-    Change("article summary", WORDS, lambda p, v: p.set_line(ARTICLE, r"summary: .*", f"summary: {_q(v)}")),
-    Change("article date", st.dates(dt.date(2025, 1, 1), TODAY),
-           lambda p, v: p.set_line(ARTICLE, r"date: .*", f"date: {v.isoformat()}")),
-    Change("article tags", st.lists(st.sampled_from(TAGS), unique=True, max_size=3),
-           lambda p, v: p.set_line(ARTICLE, r"tags: .*", f"tags: [{', '.join(v)}]")),
-    Change("second article draft", st.booleans(),
-           lambda p, v: p.set_line("content/articles/draft-news.md", r"draft: .*", f"draft: {str(v).lower()}")),
-    Change("exercise title", WORDS, lambda p, v: p.set_line(SQUAT, r"title: .*", f"title: {_q(v)}")),
-    Change("drill title (off the home page unless the slice is long)", WORDS,
-           lambda p, v: p.set_line("content/exercises/zz-drill-07.md", r"title: .*", f"title: {_q('Zz ' + v)}")),
-    Change("exercise sets", st.integers(1, 5), lambda p, v: p.set_line(SQUAT, r"  sets: \d+", f"  sets: {v}")),
-    Change("exercise seconds", st.integers(10, 90), lambda p, v: p.set_line(BIRD, r"  seconds: \d+", f"  seconds: {v}")),
-    Change("routine minutes", st.integers(5, 60), lambda p, v: p.set_line(ROUTINE, r"minutes: \d+", f"minutes: {v}")),
-    Change("routine step note", WORDS, lambda p, v: p.set_line(ROUTINE, r"    note: .*", f"    note: {_q(v)}")),
+    Change(
+        "site description",
+        WORDS,
+        lambda p, v: p.set_line(SITE, r"description = .*", f"description = {_q(v)}"),
+    ),
+    Change(
+        "site base_url",
+        st.sampled_from(
+            ["https://fixture.example", "https://x.example/sub", "https://y.example/a/b"]
+        ),
+        lambda p, v: p.set_line(SITE, r"base_url = .*", f"base_url = {_q(v)}"),
+    ),
+    Change(
+        "site articles_per_page",
+        st.integers(1, 3),
+        lambda p, v: p.set_line(SITE, r"articles_per_page = .*", f"articles_per_page = {v}"),
+    ),
+    Change(
+        "site body area name", WORDS, lambda p, v: p.set_line(SITE, r"knee = .*", f"knee = {_q(v)}")
+    ),
+    Change(
+        "article title", WORDS, lambda p, v: p.set_line(ARTICLE, r"title: .*", f"title: {_q(v)}")
+    ),
+    Change(
+        "article summary",
+        WORDS,
+        lambda p, v: p.set_line(ARTICLE, r"summary: .*", f"summary: {_q(v)}"),
+    ),
+    Change(
+        "article date",
+        st.dates(dt.date(2025, 1, 1), TODAY),
+        lambda p, v: p.set_line(ARTICLE, r"date: .*", f"date: {v.isoformat()}"),
+    ),
+    Change(
+        "article tags",
+        st.lists(st.sampled_from(TAGS), unique=True, max_size=3),
+        lambda p, v: p.set_line(ARTICLE, r"tags: .*", f"tags: [{', '.join(v)}]"),
+    ),
+    Change(
+        "second article draft",
+        st.booleans(),
+        lambda p, v: p.set_line(
+            "content/articles/draft-news.md", r"draft: .*", f"draft: {str(v).lower()}"
+        ),
+    ),
+    Change(
+        "exercise title", WORDS, lambda p, v: p.set_line(SQUAT, r"title: .*", f"title: {_q(v)}")
+    ),
+    Change(
+        "drill title (off the home page unless the slice is long)",
+        WORDS,
+        lambda p, v: p.set_line(
+            "content/exercises/zz-drill-07.md", r"title: .*", f"title: {_q('Zz ' + v)}"
+        ),
+    ),
+    Change(
+        "exercise sets",
+        st.integers(1, 5),
+        lambda p, v: p.set_line(SQUAT, r"  sets: \d+", f"  sets: {v}"),
+    ),
+    Change(
+        "exercise seconds",
+        st.integers(10, 90),
+        lambda p, v: p.set_line(BIRD, r"  seconds: \d+", f"  seconds: {v}"),
+    ),
+    Change(
+        "routine minutes",
+        st.integers(5, 60),
+        lambda p, v: p.set_line(ROUTINE, r"minutes: \d+", f"minutes: {v}"),
+    ),
+    Change(
+        "routine step note",
+        WORDS,
+        lambda p, v: p.set_line(ROUTINE, r"    note: .*", f"    note: {_q(v)}"),
+    ),
     Change("author name", WORDS, lambda p, v: p.set_line(ANN, r"name: .*", f"name: {_q(v)}")),
-    Change("study finding", WORDS, lambda p, v: p.set_line(STUDIES, r"  finding: .*", f"  finding: {_q(v)}")),
+    Change(
+        "study finding",
+        WORDS,
+        lambda p, v: p.set_line(STUDIES, r"  finding: .*", f"  finding: {_q(v)}"),
+    ),
     Change("page title", WORDS, lambda p, v: p.set_line(ABOUT, r"title: .*", f"title: {_q(v)}")),
-    Change("SVG size and colour", st.tuples(st.sampled_from([30, 40, 50]), COLOURS),
-           lambda p, v: p.write("content/images/squat.svg", svg(v[0], v[0] * 3 // 4, v[1]))),
-    Change("PNG size and colour", st.tuples(st.sampled_from([(300, 200), (800, 600), (1000, 500)]), COLOURS),
-           lambda p, v: p.write_bytes("content/images/photo.png", png(*v[0], v[1]))),
-    Change("home.html exercise slice", st.integers(1, 12),
-           lambda p, v: p.sub("templates/home.html", r"graph\.exercises\[:\d+\]", f"graph.exercises[:{v}]")),
-    Change("base.html nav label", st.sampled_from(["Articles", "Stories", "Reads"]),
-           lambda p, v: p.sub("templates/base.html", r'\("(?:Articles|Stories|Reads)", urls\.section\("articles"\)\)',
-                              f'("{v}", urls.section("articles"))')),
-    Change("style.css colour", COLOURS, lambda p, v: p.set_line("templates/static/style.css", r"\.edit-matrix \{ color: #[0-9a-f]{6}; \}",
-                                                                f".edit-matrix {{ color: {v}; }}")),
+    Change(
+        "SVG size and colour",
+        st.tuples(st.sampled_from([30, 40, 50]), COLOURS),
+        lambda p, v: p.write("content/images/squat.svg", svg(v[0], v[0] * 3 // 4, v[1])),
+    ),
+    Change(
+        "PNG size and colour",
+        st.tuples(st.sampled_from([(300, 200), (800, 600), (1000, 500)]), COLOURS),
+        lambda p, v: p.write_bytes("content/images/photo.png", png(*v[0], v[1])),
+    ),
+    Change(
+        "home.html exercise slice",
+        st.integers(1, 12),
+        lambda p, v: p.sub(
+            "templates/home.html", r"graph\.exercises\[:\d+\]", f"graph.exercises[:{v}]"
+        ),
+    ),
+    Change(
+        "base.html nav label",
+        st.sampled_from(["Articles", "Stories", "Reads"]),
+        lambda p, v: p.sub(
+            "templates/base.html",
+            r'\("(?:Articles|Stories|Reads)", urls\.section\("articles"\)\)',
+            f'("{v}", urls.section("articles"))',
+        ),
+    ),
+    Change(
+        "style.css colour",
+        COLOURS,
+        lambda p, v: p.set_line(
+            "templates/static/style.css",
+            r"\.edit-matrix \{ color: #[0-9a-f]{6}; \}",
+            f".edit-matrix {{ color: {v}; }}",
+        ),
+    ),
 ]
 
 CHANGE_BY_NAME = {change.name: change for change in CHANGES}
@@ -1215,15 +1531,28 @@ EDIT_STEPS = st.one_of([st.tuples(st.just(change.name), change.values) for chang
 def make_hypothesis_project(root: Path) -> Project:
     write_project(root, HYPOTHESIS_FILES)
     project = Project(root)
-    project.replace(SITE, 'description = "A tiny fixture publication."\n', 'description = "A tiny fixture publication."\narticles_per_page = 10\n')
-    project.replace(BIRD, "equipment: []\n", "equipment: []\nimage:\n  src: images/photo.png\n  alt: A bird dog on a mat\n")
+    project.replace(
+        SITE,
+        'description = "A tiny fixture publication."\n',
+        'description = "A tiny fixture publication."\narticles_per_page = 10\n',
+    )
+    project.replace(
+        BIRD,
+        "equipment: []\n",
+        "equipment: []\nimage:\n  src: images/photo.png\n  alt: A bird dog on a mat\n",
+    )
     project.write_bytes("content/images/photo.png", png(800, 600, "#0f5257"))
     project.append("templates/static/style.css", "\n.edit-matrix { color: #000000; }\n")
     return project
 
 
-@settings(max_examples=15, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=st.lists(EDIT_STEPS, min_size=2, max_size=5))
 def test_random_edit_sequences_rebuild_exactly_like_a_clean_build(tmp_path, monkeypatch, steps):
     # One project for every example (tmp_path is the same across them), so
@@ -1249,6 +1578,10 @@ def test_random_edit_sequences_rebuild_exactly_like_a_clean_build(tmp_path, monk
     shutil.rmtree(clean_root)
     found = differing(clean, incremental)
     assert not found, (
-        "the incremental build differs from a clean build in:\n" + "\n".join(f"    {rel}: {why}" for rel, why in found.items())
-        + "\n" + first_text_diff(list(found), clean, incremental, "incremental")
-        + "\nafter these edits (all examples so far, in order; this example's last):\n" + history.read_text())
+        "the incremental build differs from a clean build in:\n"
+        + "\n".join(f"    {rel}: {why}" for rel, why in found.items())
+        + "\n"
+        + first_text_diff(list(found), clean, incremental, "incremental")
+        + "\nafter these edits (all examples so far, in order; this example's last):\n"
+        + history.read_text()
+    )

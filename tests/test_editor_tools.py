@@ -12,10 +12,9 @@ import threading
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
+from conftest import MINIMAL, REPO, build, run_cli
 
-from conftest import MINIMAL, REPO, TODAY, build, run_cli
 from generator.check import check_site
 from generator.config import BuildOptions
 from generator.error_codes import CODES, errors_markdown
@@ -32,8 +31,11 @@ def check_lines(root, **kw) -> list[str]:
 
 
 def test_check_finds_broken_internal_links_and_missing_fragments_at_their_lines(make_project):
-    body = ARTICLE + "\nSee [the plank](/exercises/plank/) and [squat depth](/exercises/goblet-squat/#depth).\n" \
-                     "Jump to [fixing](#how-to-fix-it) and [nowhere](#nowhere).\n"
+    body = (
+        ARTICLE
+        + "\nSee [the plank](/exercises/plank/) and [squat depth](/exercises/goblet-squat/#depth).\n"
+        "Jump to [fixing](#how-to-fix-it) and [nowhere](#nowhere).\n"
+    )
     root = make_project({"content/articles/back-pain.md": body})
     errors = [line for line in check_lines(root) if "warning" not in line]
     assert errors == [
@@ -44,49 +46,100 @@ def test_check_finds_broken_internal_links_and_missing_fragments_at_their_lines(
 
 
 def test_check_reports_malformed_external_urls(make_project):
-    root = make_project({"content/pages/about.md": "---\ntitle: About\n---\nRead [this](https://) and [that](https://example.org/ok).\n"})
-    assert check_lines(root)[0] == "content/pages/about.md:4: link 'https://' is not a complete web address; write it in full, e.g. https://example.org/page"
+    root = make_project(
+        {
+            "content/pages/about.md": "---\ntitle: About\n---\nRead [this](https://) and [that](https://example.org/ok).\n"
+        }
+    )
+    assert (
+        check_lines(root)[0]
+        == "content/pages/about.md:4: link 'https://' is not a complete web address; write it in full, e.g. https://example.org/page"
+    )
 
 
 def test_check_editorial_warnings(make_project):
-    studies = MINIMAL["content/studies.yml"] + "lonely-2001-x:\n  title: Lonely\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: TODO write it\n"
-    root = make_project({
-        "content/studies.yml": studies,
-        "content/pages/other.md": f"---\ntitle: About\nsummary: {'A long summary. ' * 12}\n---\nText.\n",
-        "content/articles/no-refs.md": ARTICLE.replace("title: Lower back pain when running", "title: Plain").split("---\n")[0] + "---\n"
-        + ARTICLE.split("---\n")[1].replace("title: Lower back pain when running", "title: Plain").replace("  - exercise: bird-dog\n    why: Calm work for a sore back [@jones-2019-walking].\n", "").replace("  - goblet-squat\n", "  - bird-dog\n")
-        + "---\nNo evidence here.\n",
-        "content/images/unused.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
-    })
+    studies = (
+        MINIMAL["content/studies.yml"]
+        + "lonely-2001-x:\n  title: Lonely\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: TODO write it\n"
+    )
+    root = make_project(
+        {
+            "content/studies.yml": studies,
+            "content/pages/other.md": f"---\ntitle: About\nsummary: {'A long summary. ' * 12}\n---\nText.\n",
+            "content/articles/no-refs.md": ARTICLE.replace(
+                "title: Lower back pain when running", "title: Plain"
+            ).split("---\n")[0]
+            + "---\n"
+            + ARTICLE.split("---\n")[1]
+            .replace("title: Lower back pain when running", "title: Plain")
+            .replace(
+                "  - exercise: bird-dog\n    why: Calm work for a sore back [@jones-2019-walking].\n",
+                "",
+            )
+            .replace("  - goblet-squat\n", "  - bird-dog\n")
+            + "---\nNo evidence here.\n",
+            "content/images/unused.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        }
+    )
     warnings = [line for line in check_lines(root) if ": warning: " in line]
-    assert "content/articles/no-refs.md:15: warning: this article cites no study; back its claims with [@study-id]" in warnings
-    assert "content/pages/other.md:2: warning: duplicate title 'About' (also in content/pages/about.md); readers and search engines cannot tell them apart" in warnings
-    assert "content/pages/other.md:3: warning: summary is 191 characters; search results show about 160, so readers may not see the end" in warnings
-    assert "content/images/unused.svg: warning: image is used on no page; remove it or show it somewhere" in warnings
-    assert "content/studies.yml: warning: study 'lonely-2001-x' has no finding yet: write it in one plain sentence" in warnings
-    assert "content/studies.yml:18: warning: study 'lonely-2001-x' is cited nowhere; cite it with [@lonely-2001-x] or remove it" in warnings
+    assert (
+        "content/articles/no-refs.md:15: warning: this article cites no study; back its claims with [@study-id]"
+        in warnings
+    )
+    assert (
+        "content/pages/other.md:2: warning: duplicate title 'About' (also in content/pages/about.md); readers and search engines cannot tell them apart"
+        in warnings
+    )
+    assert (
+        "content/pages/other.md:3: warning: summary is 191 characters; search results show about 160, so readers may not see the end"
+        in warnings
+    )
+    assert (
+        "content/images/unused.svg: warning: image is used on no page; remove it or show it somewhere"
+        in warnings
+    )
+    assert (
+        "content/studies.yml: warning: study 'lonely-2001-x' has no finding yet: write it in one plain sentence"
+        in warnings
+    )
+    assert (
+        "content/studies.yml:18: warning: study 'lonely-2001-x' is cited nowhere; cite it with [@lonely-2001-x] or remove it"
+        in warnings
+    )
 
 
 def test_check_exit_codes_json_output_and_no_output_folder(make_project):
-    root = make_project({"content/pages/other.md": "---\ntitle: About\n---\nText.\n"})  # a warning only
+    root = make_project(
+        {"content/pages/other.md": "---\ntitle: About\n---\nText.\n"}
+    )  # a warning only
     text = run_cli("check", cwd=root)
     assert text.returncode == 0 and "duplicate title" in text.stdout
     assert run_cli("check", "--strict", cwd=root).returncode == 1
     result = run_cli("check", "--format", "json", cwd=root)
     records = json.loads(result.stdout)
     jsonschema.validate(records, json.loads((REPO / "docs/check-output.schema.json").read_text()))
-    assert {"file": "content/pages/about.md", "line": 2, "column": None, "severity": "warning", "code": "duplicate-title",
-            "message": "duplicate title 'About' (also in content/pages/other.md); readers and search engines cannot tell them apart"} in records
+    assert {
+        "file": "content/pages/about.md",
+        "line": 2,
+        "column": None,
+        "severity": "warning",
+        "code": "duplicate-title",
+        "message": "duplicate title 'About' (also in content/pages/other.md); readers and search engines cannot tell them apart",
+    } in records
     (root / "content/pages/other.md").write_text("---\ntitle: About\ncolour: red\n---\n")
     broken = run_cli("check", "--format", "json", cwd=root)
     assert broken.returncode == 1
-    jsonschema.validate(json.loads(broken.stdout), json.loads((REPO / "docs/check-output.schema.json").read_text()))
+    jsonschema.validate(
+        json.loads(broken.stdout), json.loads((REPO / "docs/check-output.schema.json").read_text())
+    )
     assert not (root / "site_output").exists()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
-    never = threading.Event()  # /slow answers only once the test is over: it times out however fast the machine
+    never = (
+        threading.Event()
+    )  # /slow answers only once the test is over: it times out however fast the machine
 
     def do_HEAD(self):
         self.do_GET(body=False)
@@ -113,8 +166,12 @@ def test_external_links_are_checked_concurrently_with_redirects_timeouts_and_a_d
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    urls = {f"{base}/ok": [("content/a.md", 3)], f"{base}/moved": [("content/a.md", 4)],
-            f"{base}/gone": [("content/b.md", 7)], f"{base}/slow": [("content/b.md", 9)]}
+    urls = {
+        f"{base}/ok": [("content/a.md", 3)],
+        f"{base}/moved": [("content/a.md", 4)],
+        f"{base}/gone": [("content/b.md", 7)],
+        f"{base}/slow": [("content/b.md", 9)],
+    }
     timeout = 5  # ample for a local answer on a loaded machine; /slow never answers in time
     _Handler.never.clear()
     try:
@@ -125,8 +182,12 @@ def test_external_links_are_checked_concurrently_with_redirects_timeouts_and_a_d
             f"content/b.md:9: warning: external link '{base}/slow' is broken: timed out",
         ]
         hits = len(_Handler.hits)
-        again = [d.format() for d in check_external(urls, tmp_path, timeout=timeout, now=1000.0 + 3600)]
-        assert again == problems and len(_Handler.hits) == hits, "a second check within a day must use the cache"
+        again = [
+            d.format() for d in check_external(urls, tmp_path, timeout=timeout, now=1000.0 + 3600)
+        ]
+        assert again == problems and len(_Handler.hits) == hits, (
+            "a second check within a day must use the cache"
+        )
         check_external(urls, tmp_path, timeout=timeout, now=1000.0 + 2 * 86400)
         assert len(_Handler.hits) > hits, "a day later the links are checked again"
     finally:
@@ -137,15 +198,27 @@ def test_external_links_are_checked_concurrently_with_redirects_timeouts_and_a_d
 def test_new_creates_files_that_build_and_refuses_to_overwrite(make_project):
     root = make_project()
     made = []
-    days = {dt.date.today().isoformat()}  # `new` dates the article today: whichever side of midnight it ran
-    for kind, title in [("article", "Knee pain when running"), ("exercise", "Step-up"), ("routine", "Knee basics"),
-                        ("author", "Sam Runner"), ("page", "Contact us")]:
+    days = {
+        dt.date.today().isoformat()
+    }  # `new` dates the article today: whichever side of midnight it ran
+    for kind, title in [
+        ("article", "Knee pain when running"),
+        ("exercise", "Step-up"),
+        ("routine", "Knee basics"),
+        ("author", "Sam Runner"),
+        ("page", "Contact us"),
+    ]:
         result = run_cli("new", kind, title, cwd=root)
         assert result.returncode == 0, result.stderr
         made.append(result.stdout.strip())
     days.add(dt.date.today().isoformat())
-    assert made == ["content/articles/knee-pain-when-running.md", "content/exercises/step-up.md", "content/routines/knee-basics.md",
-                    "content/authors/sam-runner.md", "content/pages/contact-us.md"]
+    assert made == [
+        "content/articles/knee-pain-when-running.md",
+        "content/exercises/step-up.md",
+        "content/routines/knee-basics.md",
+        "content/authors/sam-runner.md",
+        "content/pages/contact-us.md",
+    ]
     article = (root / made[0]).read_text()
     assert any(f"date: {day}" in article for day in days) and "draft: true" in article
     build(root)
@@ -158,20 +231,35 @@ def test_new_creates_files_that_build_and_refuses_to_overwrite(make_project):
 
 def front_matter(path: Path) -> dict:
     data = yaml.safe_load(path.read_text().split("---\n")[1])
-    return json.loads(json.dumps(data, default=lambda v: v.isoformat()))  # dates as the text an editor typed
+    return json.loads(
+        json.dumps(data, default=lambda v: v.isoformat())
+    )  # dates as the text an editor typed
 
 
 def test_json_schemas_accept_every_demo_file_and_reject_broken_ones():
     all_schemas = schemas()
-    for kind, name in [("articles", "article"), ("exercises", "exercise"), ("routines", "routine"), ("authors", "author"), ("pages", "page")]:
+    for kind, name in [
+        ("articles", "article"),
+        ("exercises", "exercise"),
+        ("routines", "routine"),
+        ("authors", "author"),
+        ("pages", "page"),
+    ]:
         validator = jsonschema.Draft202012Validator(all_schemas[f"{name}.schema.json"])
         for path in sorted((REPO / "content" / kind).glob("*.md")):
             validator.validate(front_matter(path))
-    jsonschema.Draft202012Validator(all_schemas["studies.schema.json"]).validate(yaml.safe_load((REPO / "content/studies.yml").read_text()))
+    jsonschema.Draft202012Validator(all_schemas["studies.schema.json"]).validate(
+        yaml.safe_load((REPO / "content/studies.yml").read_text())
+    )
     article = jsonschema.Draft202012Validator(all_schemas["article.schema.json"])
     good = front_matter(REPO / "content/articles/lower-back-pain-running.md")
-    for broken in ({**good, "colour": "red"}, {k: v for k, v in good.items() if k != "title"}, {**good, "summary": "x" * 301},
-                   {**good, "author": "Tom Okafor"}, {**good, "draft": "maybe"}):
+    for broken in (
+        {**good, "colour": "red"},
+        {k: v for k, v in good.items() if k != "title"},
+        {**good, "summary": "x" * 301},
+        {**good, "author": "Tom Okafor"},
+        {**good, "draft": "maybe"},
+    ):
         assert not article.is_valid(broken)
     exercise = jsonschema.Draft202012Validator(all_schemas["exercise.schema.json"])
     good = front_matter(REPO / "content/exercises/goblet-squat.md")
@@ -181,25 +269,46 @@ def test_json_schemas_accept_every_demo_file_and_reject_broken_ones():
 
 def test_committed_schemas_and_references_match_the_models():
     for name, schema in schemas().items():
-        assert json.loads((REPO / "schemas" / name).read_text()) == schema, f"schemas/{name} is stale: run prehab schema"
+        assert json.loads((REPO / "schemas" / name).read_text()) == schema, (
+            f"schemas/{name} is stale: run prehab schema"
+        )
     writing = (REPO / "docs/writing.md").read_text()
-    assert writing[writing.index(BEGIN): writing.index(END) + len(END)] == reference_markdown(), "run prehab schema --docs docs/writing.md"
+    assert writing[writing.index(BEGIN) : writing.index(END) + len(END)] == reference_markdown(), (
+        "run prehab schema --docs docs/writing.md"
+    )
     assert (REPO / "docs/errors.md").read_text() == errors_markdown()
 
 
 def test_every_code_the_package_emits_is_documented():
     source = "\n".join(p.read_text() for p in (REPO / "generator").rglob("*.py"))
-    used = set(re.findall(r'code="([a-z-]+)"', source)) | set(re.findall(r'(?:WARNING|ERROR), "([a-z-]+)"\)', source)) \
+    used = (
+        set(re.findall(r'code="([a-z-]+)"', source))
+        | set(re.findall(r'(?:WARNING|ERROR), "([a-z-]+)"\)', source))
         | set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"\)\s*$', source, re.M)) & set(CODES)
+    )
     assert used - set(CODES) == set()
     assert {"unknown-field", "missing-field", "invalid-field"} <= set(CODES)
 
 
 CSL = [
-    {"type": "article-journal", "title": "Hip strengthening for runners with knee pain", "author": [{"family": "Ødegaard", "given": "Kari"}, {"family": "Smith", "given": "J"}],
-     "issued": {"date-parts": [[2021, 5]]}, "container-title": "Journal of Running", "volume": "12", "page": "1-9", "DOI": "https://doi.org/10.1000/run.2021.1"},
-    {"type": "article-journal", "title": "Squats for runners", "author": [{"family": "Smith", "given": "Jane"}], "issued": {"date-parts": [[2020]]},
-     "container-title": "Journal of Fixtures", "DOI": "10.1234/FIXTURE.2020"},
+    {
+        "type": "article-journal",
+        "title": "Hip strengthening for runners with knee pain",
+        "author": [{"family": "Ødegaard", "given": "Kari"}, {"family": "Smith", "given": "J"}],
+        "issued": {"date-parts": [[2021, 5]]},
+        "container-title": "Journal of Running",
+        "volume": "12",
+        "page": "1-9",
+        "DOI": "https://doi.org/10.1000/run.2021.1",
+    },
+    {
+        "type": "article-journal",
+        "title": "Squats for runners",
+        "author": [{"family": "Smith", "given": "Jane"}],
+        "issued": {"date-parts": [[2020]]},
+        "container-title": "Journal of Fixtures",
+        "DOI": "10.1234/FIXTURE.2020",
+    },
 ]
 BIBTEX = """@article{kong2019,
   author = {Kong, Pui Wah and Cai, Congcong},
@@ -213,21 +322,37 @@ BIBTEX = """@article{kong2019,
 """
 
 
-def test_studies_import_adds_new_studies_keeps_comments_and_skips_duplicate_dois(make_project, tmp_path):
-    root = make_project({"content/studies.yml": "# Our registry: every entry verified.\n" + MINIMAL["content/studies.yml"]})
+def test_studies_import_adds_new_studies_keeps_comments_and_skips_duplicate_dois(
+    make_project, tmp_path
+):
+    root = make_project(
+        {
+            "content/studies.yml": "# Our registry: every entry verified.\n"
+            + MINIMAL["content/studies.yml"]
+        }
+    )
     csl = tmp_path / "export.json"
     csl.write_text(json.dumps(CSL))
     result = import_studies(root, csl)
     assert result.added == ["odegaard-2021-hip"]
-    assert result.skipped == ["Squats for runners (DOI 10.1234/FIXTURE.2020 is already in content/studies.yml)"]
+    assert result.skipped == [
+        "Squats for runners (DOI 10.1234/FIXTURE.2020 is already in content/studies.yml)"
+    ]
     bib = tmp_path / "export.bib"
     bib.write_text(BIBTEX)
     assert import_studies(root, bib).added == ["kong-2019-calf"]
     text = (root / "content/studies.yml").read_text()
-    assert text.startswith("# Our registry: every entry verified.\n" + MINIMAL["content/studies.yml"])
+    assert text.startswith(
+        "# Our registry: every entry verified.\n" + MINIMAL["content/studies.yml"]
+    )
     data = yaml.safe_load(text)
-    assert data["odegaard-2021-hip"]["doi"] == "10.1000/run.2021.1" and data["odegaard-2021-hip"]["authors"] == ["Kari Ødegaard", "J Smith"]
-    assert data["kong-2019-calf"]["authors"] == ["Pui Wah Kong", "Congcong Cai"] and data["kong-2019-calf"]["pages"] == "10–20"
+    assert data["odegaard-2021-hip"]["doi"] == "10.1000/run.2021.1" and data["odegaard-2021-hip"][
+        "authors"
+    ] == ["Kari Ødegaard", "J Smith"]
+    assert (
+        data["kong-2019-calf"]["authors"] == ["Pui Wah Kong", "Congcong Cai"]
+        and data["kong-2019-calf"]["pages"] == "10–20"
+    )
     assert build(root).report.errors == []
     cli = run_cli("studies", "import", str(bib), cwd=root)
     assert cli.returncode == 0 and "0 added, 1 skipped" in cli.stdout

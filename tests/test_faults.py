@@ -14,18 +14,26 @@ import threading
 import time
 
 import pytest
-
 from conftest import run_cli
+
 from generator import cli
 from generator.lock import project_lock
 
 
 def snapshot(folder: pathlib.Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "No space left on device"), (errno.EACCES, "Permission denied")])
-def test_disk_errors_while_writing_keep_the_old_site(make_project, monkeypatch, capsys, code, words):
+@pytest.mark.parametrize(
+    "code, words", [(errno.ENOSPC, "No space left on device"), (errno.EACCES, "Permission denied")]
+)
+def test_disk_errors_while_writing_keep_the_old_site(
+    make_project, monkeypatch, capsys, code, words
+):
     root = make_project()
     assert cli.main(["build", "--project", str(root), "--no-pdf"]) == 0
     before = snapshot(root / "site_output")
@@ -81,11 +89,17 @@ def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project, tmp_pa
     assert run_cli("build", "--no-pdf", cwd=root).returncode == 0
     before = snapshot(root / "site_output")
     for i in range(12):  # many cards to render
-        (root / f"content/routines/r{i}.md").write_text(f"---\ntitle: Routine {i}\nsummary: S.\ntimes_per_week: 3\nminutes: 10\n"
-                                                       f"weeks: {i + 1}\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n")
+        (root / f"content/routines/r{i}.md").write_text(
+            f"---\ntitle: Routine {i}\nsummary: S.\ntimes_per_week: 3\nminutes: 10\n"
+            f"weeks: {i + 1}\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"
+        )
     started, release = tmp_path / "card-started", tmp_path / "release-cards"
-    process = subprocess.Popen([sys.executable, "-c", HELD_CARDS_BUILD, str(started), str(release)], cwd=root,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_CARDS_BUILD, str(started), str(release)],
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not started.exists() and process.poll() is None:
@@ -115,12 +129,23 @@ def test_a_second_build_waits_for_the_first_and_says_who_holds_the_lock(make_pro
     holder.start()
     try:
         assert held.wait(60)
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=root, stderr=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--no-pdf"],
+            cwd=root,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         line = process.stderr.readline()
-        assert line.startswith("waiting for prehab serve (pid ") and line.rstrip().endswith("to finish")
-        time.sleep(0.5)  # a build that did not wait would be done or writing by now; a slow machine only makes this lenient
-        assert process.poll() is None and not (root / "site_output").exists(), "the second build did not wait"
+        assert line.startswith("waiting for prehab serve (pid ") and line.rstrip().endswith(
+            "to finish"
+        )
+        time.sleep(
+            0.5
+        )  # a build that did not wait would be done or writing by now; a slow machine only makes this lenient
+        assert process.poll() is None and not (root / "site_output").exists(), (
+            "the second build did not wait"
+        )
     finally:
         release.set()
         holder.join()
@@ -128,9 +153,12 @@ def test_a_second_build_waits_for_the_first_and_says_who_holds_the_lock(make_pro
     assert process.returncode == 0 and out.startswith("Built ")
 
 
-def test_a_source_deleted_during_the_build_is_a_content_error_not_a_crash(make_project, monkeypatch):
-    from generator import load
+def test_a_source_deleted_during_the_build_is_a_content_error_not_a_crash(
+    make_project, monkeypatch
+):
     from conftest import build_errors
+
+    from generator import load
 
     root = make_project()
     real = load.read_text

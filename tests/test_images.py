@@ -7,9 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
-
 from conftest import MINIMAL, build, build_errors, soup
+from PIL import Image
 
 
 def jpeg(width: int, height: int) -> bytes:
@@ -23,7 +22,9 @@ def jpeg(width: int, height: int) -> bytes:
 
 @pytest.fixture
 def photo_project(make_project):
-    article = MINIMAL["content/articles/back-pain.md"].replace("image: images/hero.svg", "image: images/hero.jpg")
+    article = MINIMAL["content/articles/back-pain.md"].replace(
+        "image: images/hero.svg", "image: images/hero.jpg"
+    )
     article += "\n![A runner on a bridge](images/bridge.jpg)\n"
     root = make_project({"content/articles/back-pain.md": article})
     (root / "content/images/hero.jpg").write_bytes(jpeg(2000, 1000))
@@ -39,9 +40,17 @@ def test_photos_get_srcset_webp_and_dimensions(photo_project):
     hero = page.select_one("figure.hero picture")
     source = hero.find("source")
     assert source["type"] == "image/webp"
-    assert [c.split()[1] for c in source["srcset"].split(", ")] == ["480w", "960w", "1440w", "2000w"]
+    assert [c.split()[1] for c in source["srcset"].split(", ")] == [
+        "480w",
+        "960w",
+        "1440w",
+        "2000w",
+    ]
     img = hero.find("img")
-    assert (img["width"], img["height"]) == ("2000", "1000") and "loading" not in img.attrs  # above the fold
+    assert (img["width"], img["height"]) == (
+        "2000",
+        "1000",
+    ) and "loading" not in img.attrs  # above the fold
     for candidate in source["srcset"].split(", ") + img["srcset"].split(", "):
         path = out / candidate.split()[0].lstrip("/")
         with Image.open(path) as variant:
@@ -63,12 +72,20 @@ def test_unchanged_images_are_not_resized_again(photo_project, monkeypatch, tmp_
     monkeypatch.setattr(generator.images, "_resize", refuse)
     build(photo_project, tmp_path / "b")
     first = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a/images").rglob("*"))
-    assert first == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b/images").rglob("*"))
-    assert all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in first if (tmp_path / "a" / p).is_file())
+    assert first == sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b/images").rglob("*")
+    )
+    assert all(
+        (tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes()
+        for p in first
+        if (tmp_path / "a" / p).is_file()
+    )
 
 
 def test_a_broken_image_is_an_error_at_the_line_using_it(photo_project):
     (photo_project / "content/images/bridge.jpg").write_bytes(b"not really a jpeg")
     errors = build_errors(photo_project)
     assert len(errors) == 1
-    assert errors[0].startswith("content/articles/back-pain.md:26: image 'images/bridge.jpg' cannot be read as JPEG")
+    assert errors[0].startswith(
+        "content/articles/back-pain.md:26: image 'images/bridge.jpg' cannot be read as JPEG"
+    )

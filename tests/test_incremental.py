@@ -5,8 +5,8 @@ and the result is byte-identical to a clean build."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import MINIMAL, TODAY, write_project
+
 from generator.build import compile_site
 from generator.config import BuildOptions
 from generator.incremental.memo import Reuse
@@ -49,16 +49,34 @@ def test_nothing_changed_renders_nothing(site):
 
 def test_article_body_edit_renders_only_that_article(site):
     root, memo = site
-    edit(root, "content/articles/back-pain.md", "Running is good for the back", "Running is fine for the back")
+    edit(
+        root,
+        "content/articles/back-pain.md",
+        "Running is good for the back",
+        "Running is fine for the back",
+    )
     assert rebuild(root, memo) == {"/articles/back-pain/"}
 
 
 def test_article_title_edit_renders_every_page_that_shows_it(site):
     root, memo = site
-    edit(root, "content/articles/back-pain.md", "title: Lower back pain when running", "title: Back pain and running")
+    edit(
+        root,
+        "content/articles/back-pain.md",
+        "title: Lower back pain when running",
+        "title: Back pain and running",
+    )
     assert rebuild(root, memo) == {
-        "/", "/articles/", "/articles/back-pain/", "/tags/low-back-pain/", "/tags/strength/", "/body-areas/lower-back/",
-        "/exercises/goblet-squat/", "/exercises/bird-dog/", "/routines/back-basics/", "/authors/ann-author/",
+        "/",
+        "/articles/",
+        "/articles/back-pain/",
+        "/tags/low-back-pain/",
+        "/tags/strength/",
+        "/body-areas/lower-back/",
+        "/exercises/goblet-squat/",
+        "/exercises/bird-dog/",
+        "/routines/back-basics/",
+        "/authors/ann-author/",
     }
 
 
@@ -67,32 +85,70 @@ def test_exercise_edit_renders_it_and_the_articles_routines_and_lists_featuring_
     root, memo = site
     edit(root, "content/exercises/bird-dog.md", "seconds: 30", "seconds: 40")
     assert rebuild(root, memo) == {
-        "/exercises/bird-dog/", "/articles/back-pain/", "/routines/back-basics/", "/exercises/goblet-squat/",
-        "/", "/exercises/", "/body-areas/lower-back/", "/routines/",
+        "/exercises/bird-dog/",
+        "/articles/back-pain/",
+        "/routines/back-basics/",
+        "/exercises/goblet-squat/",
+        "/",
+        "/exercises/",
+        "/body-areas/lower-back/",
+        "/routines/",
     }
 
 
 def test_study_edit_renders_the_pages_citing_it(site):
     root, memo = site
-    edit(root, "content/studies.yml", "finding: Walking helped too.", "finding: Walking helped as well.")
+    edit(
+        root,
+        "content/studies.yml",
+        "finding: Walking helped too.",
+        "finding: Walking helped as well.",
+    )
     assert rebuild(root, memo) == {"/articles/back-pain/", "/routines/back-basics/"}
 
 
 def test_template_edit_renders_the_pages_using_it(site):
     root, memo = site
-    edit(root, "templates/exercise.html", "<h1>{{ e.title }}</h1>", "<h1 class=\"t\">{{ e.title }}</h1>")
+    edit(
+        root,
+        "templates/exercise.html",
+        "<h1>{{ e.title }}</h1>",
+        '<h1 class="t">{{ e.title }}</h1>',
+    )
     assert rebuild(root, memo) == {"/exercises/goblet-squat/", "/exercises/bird-dog/"}
-    edit(root, "templates/partials/macros.html", '<article class="card routine-card">', '<article class="card routine-card r">')
+    edit(
+        root,
+        "templates/partials/macros.html",
+        '<article class="card routine-card">',
+        '<article class="card routine-card r">',
+    )
     # every page whose template imports the macros, and only those
-    assert rebuild(root, memo) == {"/", "/routines/", "/body-areas/lower-back/", "/articles/", "/articles/back-pain/",
-                                   "/authors/", "/authors/ann-author/", "/body-areas/knee/", "/exercises/", "/exercises/bird-dog/",
-                                   "/exercises/goblet-squat/", "/routines/back-basics/", "/tags/low-back-pain/", "/tags/strength/"}
+    assert rebuild(root, memo) == {
+        "/",
+        "/routines/",
+        "/body-areas/lower-back/",
+        "/articles/",
+        "/articles/back-pain/",
+        "/authors/",
+        "/authors/ann-author/",
+        "/body-areas/knee/",
+        "/exercises/",
+        "/exercises/bird-dog/",
+        "/exercises/goblet-squat/",
+        "/routines/back-basics/",
+        "/tags/low-back-pain/",
+        "/tags/strength/",
+    }
 
 
 def test_adding_and_deleting_a_page_updates_lists_and_removes_it(site):
     root, memo = site
-    new = MINIMAL["content/articles/back-pain.md"].replace("title: Lower back pain when running", "title: Knee pain")
-    (root / "content/articles/knee-pain.md").write_text(new.replace("date: 2026-03-01", "date: 2026-04-01"))
+    new = MINIMAL["content/articles/back-pain.md"].replace(
+        "title: Lower back pain when running", "title: Knee pain"
+    )
+    (root / "content/articles/knee-pain.md").write_text(
+        new.replace("date: 2026-03-01", "date: 2026-04-01")
+    )
     added = rebuild(root, memo)
     assert {"/articles/knee-pain/", "/", "/articles/", "/articles/back-pain/"} <= added
     (root / "content/articles/knee-pain.md").unlink()
@@ -126,4 +182,9 @@ def test_a_template_error_in_a_worker_process_is_reported_at_its_line(tmp_path, 
     with pytest.raises(ContentErrors) as caught:
         compile_site(root, BuildOptions(pdf=False, workers=2), TODAY)
     [error] = [d.format() for d in caught.value.report.errors]
-    assert error.startswith("templates/article.html:4: template error while rendering /articles/back-pain/") and "no_such_field" in error
+    assert (
+        error.startswith(
+            "templates/article.html:4: template error while rendering /articles/back-pain/"
+        )
+        and "no_such_field" in error
+    )

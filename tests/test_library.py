@@ -9,7 +9,6 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from browser import chromium, static_server
 
 VISIBLE_TITLES = """() => Array.from(document.querySelectorAll('.exercise-card'))
@@ -68,7 +67,10 @@ def test_filters_narrow_to_the_data_combine_and_live_in_the_url(site, exercises)
     knee = [e for e in exercises if "knee" in e.areas]
     page.get_by_role("checkbox", name="Knee").check()
     assert visible_titles(page) == titles(knee)  # each once, in one results grid
-    assert page.locator("#library-groups").is_hidden() and page.locator("#library-results").is_visible()
+    assert (
+        page.locator("#library-groups").is_hidden()
+        and page.locator("#library-results").is_visible()
+    )
     assert status.text_content() == count_text(len(knee))
     assert query(page) == {"area": ["knee"]}
 
@@ -84,12 +86,19 @@ def test_filters_narrow_to_the_data_combine_and_live_in_the_url(site, exercises)
     shared = page.url
 
     page.get_by_role("button", name="Clear filters").click()
-    assert visible_titles(page) == titles(e for e in exercises for _ in e.areas)  # the grouped view again
-    assert page.locator("#library-groups").is_visible() and page.locator("#library-results").is_hidden()
+    assert visible_titles(page) == titles(
+        e for e in exercises for _ in e.areas
+    )  # the grouped view again
+    assert (
+        page.locator("#library-groups").is_visible()
+        and page.locator("#library-results").is_hidden()
+    )
     assert status.text_content() == count_text(len(exercises))
     assert urlsplit(page.url).query == ""
     assert page.get_by_role("checkbox", checked=True).count() == 0
-    assert page.evaluate("document.activeElement.closest('form') !== null")  # focus stays in the form
+    assert page.evaluate(
+        "document.activeElement.closest('form') !== null"
+    )  # focus stays in the form
     context.close()
 
     fresh = browser.new_context()
@@ -110,7 +119,9 @@ def test_several_values_in_a_group_widen_and_groups_combine(site, exercises):
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "/exercises/?area=knee&area=shin&level=beginner")
-    expected = [e for e in exercises if {"knee", "shin"} & set(e.areas) and e.meta.level == "beginner"]
+    expected = [
+        e for e in exercises if {"knee", "shin"} & set(e.areas) and e.meta.level == "beginner"
+    ]
     assert visible_titles(page) == titles(expected)
     page.goto(base + "/exercises/?equipment=dumbbell&equipment=step")
     expected = [e for e in exercises if {"dumbbell", "step"} & equipment_of(e)]
@@ -130,10 +141,13 @@ def test_option_counts_follow_the_other_groups(site, exercises):
     page.goto(base + "/exercises/?level=beginner")
     beginner = [e for e in exercises if e.meta.level == "beginner"]
     knee = page.get_by_role("checkbox", name="Knee")
-    assert knee.evaluate("el => el.closest('label').querySelector('[data-count]').textContent") == \
-        str(sum("knee" in e.areas for e in beginner))
+    assert knee.evaluate(
+        "el => el.closest('label').querySelector('[data-count]').textContent"
+    ) == str(sum("knee" in e.areas for e in beginner))
     level = page.get_by_role("checkbox", name="Beginner")
-    assert level.evaluate("el => el.closest('label').querySelector('[data-count]').textContent") == str(len(beginner))
+    assert level.evaluate(
+        "el => el.closest('label').querySelector('[data-count]').textContent"
+    ) == str(len(beginner))
     context.close()
 
 
@@ -141,8 +155,12 @@ def test_an_empty_result_says_so(site, exercises):
     base, browser = site
     areas = sorted({a for e in exercises for a in e.areas})
     kit = sorted({k for e in exercises for k in equipment_of(e)})
-    area, item = next((a, k) for a in areas for k in kit
-                      if not any(a in e.areas and k in equipment_of(e) for e in exercises))
+    area, item = next(
+        (a, k)
+        for a in areas
+        for k in kit
+        if not any(a in e.areas and k in equipment_of(e) for e in exercises)
+    )
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/exercises/?area={area}&equipment={item}")
@@ -161,7 +179,12 @@ def test_filters_are_labelled_groups_and_work_from_the_keyboard(site, exercises)
     form = page.get_by_role("form", name="Filter exercises")
     for legend in ["Body area", "Equipment", "Level"]:
         assert form.get_by_role("group", name=legend).count() == 1
-    assert form.get_by_role("group", name="Equipment").get_by_role("checkbox", name="No equipment").count() == 1
+    assert (
+        form.get_by_role("group", name="Equipment")
+        .get_by_role("checkbox", name="No equipment")
+        .count()
+        == 1
+    )
     shin = page.get_by_role("checkbox", name="Shin")
     shin.focus()
     assert shin.evaluate("el => el.matches(':focus-visible') || document.activeElement === el")
@@ -182,11 +205,19 @@ def test_phone_panel_starts_closed_and_names_the_chosen_filters(site, exercises)
     knee = page.get_by_role("checkbox", name="Knee")
     assert knee.is_hidden()  # the panel is closed so the results are in view
     assert page.locator(".filter-chosen").text_content() == "Knee · No equipment"
-    assert page.locator(".exercise-card:visible").first.evaluate("el => el.getBoundingClientRect().top") < 844
+    assert (
+        page.locator(".exercise-card:visible").first.evaluate(
+            "el => el.getBoundingClientRect().top"
+        )
+        < 844
+    )
     page.get_by_text("Filter exercises").click()
     assert knee.is_visible() and knee.is_checked()
     page.get_by_role("checkbox", name="Hip").check()
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
     assert query(page) == {"area": ["hip", "knee"], "equipment": ["none"]}
     context.close()
 
@@ -199,7 +230,9 @@ def test_without_javascript_every_exercise_is_listed_by_body_area(site, exercise
     assert page.locator("#library-filter").is_hidden()
     assert page.locator("#library-results").is_hidden()
     assert set(visible_titles(page)) == {e.title for e in exercises}
-    assert visible_titles(page) == titles(e for e in exercises for _ in e.areas)  # under each of its areas
+    assert visible_titles(page) == titles(
+        e for e in exercises for _ in e.areas
+    )  # under each of its areas
     areas = sorted({a for e in exercises for a in e.areas})
     for area in areas:
         section = page.locator(f"section.library-group:has(h2#area-{area})")

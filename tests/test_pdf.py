@@ -4,14 +4,13 @@ files, and a cache that renders nothing twice."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, build, build_errors, run_cli, without_card_time_limit
 from pypdf import PdfReader
 
-from conftest import MINIMAL, SVG, build, build_errors, run_cli, without_card_time_limit
 from generator.pdf.card import one_line
 
 SIZES = {"a4": (595, 842), "letter": (612, 792)}
@@ -72,10 +71,14 @@ def many_exercises(count: int) -> dict[str, str]:
         files[f"content/exercises/move-{i}.md"] = (
             f"---\ntitle: Exercise number {i}\nsummary: Move {i}.\nwhy_it_works: Strength for runners, built slowly over many weeks of steady work.\n"
             f"body_areas: [knee]\nimage:\n  src: images/squat.svg\n  alt: Figure {i}\n"
-            f"dose: {{sets: 3, reps: 12, per_side: true, rest_seconds: 60}}\ncues: [Stand tall and brace, Move slowly and under control, Breathe]\n---\nDo it.\n")
+            f"dose: {{sets: 3, reps: 12, per_side: true, rest_seconds: 60}}\ncues: [Stand tall and brace, Move slowly and under control, Breathe]\n---\nDo it.\n"
+        )
         steps.append(f"  - exercise: move-{i}")
     files["content/routines/long.md"] = (
-        "---\ntitle: The long routine\nsummary: Many exercises.\ntimes_per_week: 3\nweeks: 8\nminutes: 60\nexercises:\n" + "\n".join(steps) + "\n---\nIntro.\n")
+        "---\ntitle: The long routine\nsummary: Many exercises.\ntimes_per_week: 3\nweeks: 8\nminutes: 60\nexercises:\n"
+        + "\n".join(steps)
+        + "\n---\nIntro.\n"
+    )
     return files
 
 
@@ -106,31 +109,52 @@ def test_a_routine_that_cannot_fit_fails_and_keeps_the_old_site(make_project):
         (root / rel).write_text(text)
     result = run_cli("build", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert re.search(rf"^content/routines/long\.md: routine card does not fit on one A4 page: {CANNOT_FIT} exercises and a 8-week tracker need \d pages",
-                     result.stderr, re.M), result.stderr
+    assert re.search(
+        rf"^content/routines/long\.md: routine card does not fit on one A4 page: {CANNOT_FIT} exercises and a 8-week tracker need \d pages",
+        result.stderr,
+        re.M,
+    ), result.stderr
     assert "content/routines/long.md: routine card does not fit on one Letter page" in result.stderr
     assert (root / "site_output/index.html").read_bytes() == before
     assert not (root / "site_output/routines/long").exists()
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "https://example.com/x.png", "http://169.254.169.254/latest"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "https://example.com/x.png", "http://169.254.169.254/latest"]
+)
 def test_card_template_pointing_outside_the_project_fails_and_fetches_nothing(make_project, url):
     root = make_project()
     card = root / "templates/partials/card.html"
-    card.write_text(card.read_text().replace('<header class="rc-head">', f'<header class="rc-head"><img src="{url}" alt="x">'))
+    card.write_text(
+        card.read_text().replace(
+            '<header class="rc-head">', f'<header class="rc-head"><img src="{url}" alt="x">'
+        )
+    )
     errors = build_errors(root, pdf=True)
-    assert errors == [f"content/routines/back-basics.md: routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)"]
+    assert errors == [
+        f"content/routines/back-basics.md: routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)"
+    ]
 
 
 def test_content_image_outside_content_images_is_an_error_before_any_pdf(make_project):
-    exercise = MINIMAL["content/exercises/goblet-squat.md"].replace("src: images/squat.svg", "src: ../../../etc/passwd")
+    exercise = MINIMAL["content/exercises/goblet-squat.md"].replace(
+        "src: images/squat.svg", "src: ../../../etc/passwd"
+    )
     root = make_project({"content/exercises/goblet-squat.md": exercise})
     errors = build_errors(root, pdf=True)
-    assert errors[0].startswith("content/exercises/goblet-squat.md:10: missing image '../../../etc/passwd'")
+    assert errors[0].startswith(
+        "content/exercises/goblet-squat.md:10: missing image '../../../etc/passwd'"
+    )
 
 
-def test_second_build_renders_no_pdf_and_one_changed_routine_renders_only_its_cards(make_project, tmp_path):
-    root = make_project({"content/routines/other.md": "---\ntitle: Other\nsummary: Another.\ntimes_per_week: 2\nminutes: 10\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"})
+def test_second_build_renders_no_pdf_and_one_changed_routine_renders_only_its_cards(
+    make_project, tmp_path
+):
+    root = make_project(
+        {
+            "content/routines/other.md": "---\ntitle: Other\nsummary: Another.\ntimes_per_week: 2\nminutes: 10\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"
+        }
+    )
     first = build(root, tmp_path / "a", pdf=True)
     assert (first.pdfs_rendered, first.pdf_cache_hits) == (4, 0)
     pdfs = {p.name: p.read_bytes() for p in (tmp_path / "a").rglob("*.pdf")}
@@ -157,17 +181,31 @@ def test_cached_and_uncached_cards_are_byte_identical(make_project, tmp_path):
 
 
 def test_one_line_why_is_plain_text_first_sentence():
-    assert one_line("Holds the *trunk* upright [@a; @b]. Second sentence.") == "Holds the trunk upright."
+    assert (
+        one_line("Holds the *trunk* upright [@a; @b]. Second sentence.")
+        == "Holds the trunk upright."
+    )
     assert one_line("See [[goblet-squat|the squat]] now.") == "See the squat now."
 
 
 # 1 ms: no machine renders a PDF card in a worker process that fast, so the limit is always exceeded
-@pytest.mark.parametrize("setting, words", [("timeout_seconds = 0.001", "the time limit (0.001 s)"), ("memory_mb = 256", "the memory limit")])
-def test_a_card_over_its_time_or_memory_limit_fails_alone_with_a_clear_message(make_project, setting, words):
+@pytest.mark.parametrize(
+    "setting, words",
+    [
+        ("timeout_seconds = 0.001", "the time limit (0.001 s)"),
+        ("memory_mb = 256", "the memory limit"),
+    ],
+)
+def test_a_card_over_its_time_or_memory_limit_fails_alone_with_a_clear_message(
+    make_project, setting, words
+):
     site = MINIMAL["content/site.toml"] + f"\n[pdf]\n{setting}\n"
     root = make_project({"content/site.toml": site})
     errors = build_errors(root, pdf=True)
-    assert errors and all(e.startswith(f"content/routines/back-basics.md: card rendering exceeded {words}") for e in errors), errors
+    assert errors and all(
+        e.startswith(f"content/routines/back-basics.md: card rendering exceeded {words}")
+        for e in errors
+    ), errors
 
 
 def test_css_imports_and_svg_images_pointing_outside_are_refused(make_project):
@@ -176,9 +214,13 @@ def test_css_imports_and_svg_images_pointing_outside_are_refused(make_project):
     css.write_text('@import url("file:///etc/passwd");\n' + css.read_text())
     errors = build_errors(root, pdf=True)
     assert errors and all("routine card refers to 'file:///etc/passwd'" in e for e in errors)
-    root = make_project({"content/images/squat.svg": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
-                                                    '<image href="file:///etc/passwd" width="40" height="30"/>'
-                                                    '<image xlink:href="../../../../etc/hostname" width="40" height="30"/></svg>'})
+    root = make_project(
+        {
+            "content/images/squat.svg": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+            '<image href="file:///etc/passwd" width="40" height="30"/>'
+            '<image xlink:href="../../../../etc/hostname" width="40" height="30"/></svg>'
+        }
+    )
     # WeasyPrint draws an SVG used as an <img> without loading the SVG's own
     # images; either way nothing from outside may reach the card
     from generator.diagnostics import ContentErrors

@@ -7,24 +7,46 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
-
 from browser import chromium, static_server
 from conftest import REPO
 
 TOOLS = REPO / "tools" / "node_modules"
-AXE_PAGES = ["/", "/articles/lower-back-pain-running/", "/exercises/goblet-squat/", "/routines/lower-back-strength/",
-             "/exercises/", "/routines/builder/", "/search/?q=knee"]
+AXE_PAGES = [
+    "/",
+    "/articles/lower-back-pain-running/",
+    "/exercises/goblet-squat/",
+    "/routines/lower-back-strength/",
+    "/exercises/",
+    "/routines/builder/",
+    "/search/?q=knee",
+]
 
 
 def test_every_page_passes_the_nu_html_checker(demo_build):
     out, _ = demo_build
-    result = subprocess.run(["java", "-jar", str(TOOLS / "vnu-jar/build/dist/vnu.jar"), "--errors-only", "--skip-non-html",
-                             "--format", "json", str(out)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(TOOLS / "vnu-jar/build/dist/vnu.jar"),
+            "--errors-only",
+            "--skip-non-html",
+            "--format",
+            "json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [f"{m['url'].split(str(out))[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    problems = [
+        f"{m['url'].split(str(out))[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error"
+    ]
     assert problems == []
     assert len(list(out.rglob("*.html"))) > 50
 
@@ -45,8 +67,11 @@ def test_axe_finds_no_serious_or_critical_violations(site, path, scheme):
     page.wait_for_load_state("networkidle")
     page.add_script_tag(path=str(TOOLS / "axe-core/axe.min.js"))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == [], path
     context.close()
 
@@ -61,7 +86,10 @@ def test_an_article_loads_under_100_kb_before_images_with_no_layout_shift(site):
             .observe({type: 'layout-shift', buffered: true});
     """)
     sizes = {}
-    page.on("response", lambda r: sizes.__setitem__(r.url, (r.request.resource_type, len(r.body()) if r.ok else 0)))
+    page.on(
+        "response",
+        lambda r: sizes.__setitem__(r.url, (r.request.resource_type, len(r.body()) if r.ok else 0)),
+    )
     page.goto(base + "/articles/lower-back-pain-running/")
     page.wait_for_load_state("networkidle")
     # bring every lazy image in, one by one, and wait until each has loaded (not a fixed time)

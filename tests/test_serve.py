@@ -21,14 +21,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from watchdog.events import FileClosedEvent, FileCreatedEvent, FileModifiedEvent
-
 from browser import chromium
 from conftest import MINIMAL, write_project
+from watchdog.events import FileClosedEvent, FileCreatedEvent, FileModifiedEvent
+
 from generator import serve
 from generator.config import BuildOptions
 
-WAIT_SECONDS = 60  # how long to wait for something that must happen (a rebuild takes well under a second)
+WAIT_SECONDS = (
+    60  # how long to wait for something that must happen (a rebuild takes well under a second)
+)
 WAIT_MS = WAIT_SECONDS * 1000
 
 
@@ -51,8 +53,21 @@ def running_server(root: Path, *flags: str):
     port = free_port()
     log = root / "serve.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(root), "--port", str(port), *flags],
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--project",
+                str(root),
+                "--port",
+                str(port),
+                *flags,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + WAIT_SECONDS
@@ -91,15 +106,26 @@ def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(proje
         page.wait_for_function("() => window.LiveReload !== undefined")
         page.evaluate("window.__notReloaded = true")
 
-        article.write_text(article.read_text().replace("Running is good for the back", "Running is kind to the back"))
-        page.wait_for_function("() => document.body.innerText.includes('Running is kind to the back')", timeout=WAIT_MS)
-        assert page.evaluate("window.__notReloaded === undefined"), "the page was reloaded by the server, not by the test"
+        article.write_text(
+            article.read_text().replace(
+                "Running is good for the back", "Running is kind to the back"
+            )
+        )
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Running is kind to the back')", timeout=WAIT_MS
+        )
+        assert page.evaluate("window.__notReloaded === undefined"), (
+            "the page was reloaded by the server, not by the test"
+        )
 
         good = article.read_text()
         article.write_text(good.replace("author: ann-author", "author: ann-autor"))
         # a save is not atomic: a rebuild may catch the file half-written (another error) before the final one
-        page.wait_for_function("() => (document.getElementById('prehab-errors')?.innerText || '')"
-                               ".includes(\"content/articles/back-pain.md:5: unknown author 'ann-autor'\")", timeout=WAIT_MS)
+        page.wait_for_function(
+            "() => (document.getElementById('prehab-errors')?.innerText || '')"
+            ".includes(\"content/articles/back-pain.md:5: unknown author 'ann-autor'\")",
+            timeout=WAIT_MS,
+        )
 
         article.write_text(good)
         page.wait_for_function("() => !document.getElementById('prehab-errors')", timeout=WAIT_MS)
@@ -108,8 +134,14 @@ def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(proje
         page.goto(base + "/exercises/bird-dog/")
         page.wait_for_function("() => window.LiveReload !== undefined")
         template = project / "templates/exercise.html"
-        template.write_text(template.read_text().replace("<h1>{{ e.title }}</h1>", "<h1>{{ e.title }} (edited)</h1>"))
-        page.wait_for_function("() => document.querySelector('h1').innerText === 'Bird dog (edited)'", timeout=WAIT_MS)
+        template.write_text(
+            template.read_text().replace(
+                "<h1>{{ e.title }}</h1>", "<h1>{{ e.title }} (edited)</h1>"
+            )
+        )
+        page.wait_for_function(
+            "() => document.querySelector('h1').innerText === 'Bird dog (edited)'", timeout=WAIT_MS
+        )
 
         list_page = browser.new_page()
         list_page.goto(base + "/articles/")
@@ -117,8 +149,11 @@ def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(proje
         list_page.wait_for_function("() => window.LiveReload !== undefined")
         article.unlink()
         (project / "content/routines/back-basics.md").write_text(
-            MINIMAL["content/routines/back-basics.md"])  # still valid without the article
-        list_page.wait_for_function("() => !document.querySelector(\"a[href='/articles/back-pain/']\")", timeout=WAIT_MS)
+            MINIMAL["content/routines/back-basics.md"]
+        )  # still valid without the article
+        list_page.wait_for_function(
+            "() => !document.querySelector(\"a[href='/articles/back-pain/']\")", timeout=WAIT_MS
+        )
         status, body = get(base + "/articles/back-pain/")
         assert status == 404 and b"Page not found" in body
         assert "rebuilt" in log.read_text()
@@ -127,13 +162,17 @@ def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(proje
 def test_terminal_reports_each_rebuild(project):
     with running_server(project, "--no-pdf") as (base, _, log):
         about = project / "content/pages/about.md"
-        save_atomically(about, about.read_text() + "\nMore.\n")  # one change, however slow the machine
+        save_atomically(
+            about, about.read_text() + "\nMore.\n"
+        )  # one change, however slow the machine
         deadline = time.monotonic() + WAIT_SECONDS
         while "pages/about.md changed" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
         lines = [l for l in log.read_text().splitlines() if "pages/about.md changed" in l]
         assert lines, log.read_text()
-        assert lines[0].startswith("rebuilt 1 page in ") and " ms (pages/about.md changed" in lines[0]
+        assert (
+            lines[0].startswith("rebuilt 1 page in ") and " ms (pages/about.md changed" in lines[0]
+        )
 
 
 class _Clock(SimpleNamespace):
@@ -163,8 +202,15 @@ def test_a_burst_of_saves_becomes_one_rebuild_from_the_final_state(project, monk
     clock = _Clock()
     monkeypatch.setattr(serve, "time", clock)
     logged: list[str] = []
-    preview = serve.Preview(project, BuildOptions(pdf=False, base_url="http://127.0.0.1:8000"), cards=False, log=logged.append)
-    monkeypatch.setattr(preview, "request_search", lambda: None)  # no Pagefind, no thread waiting on the stopped clock
+    preview = serve.Preview(
+        project,
+        BuildOptions(pdf=False, base_url="http://127.0.0.1:8000"),
+        cards=False,
+        log=logged.append,
+    )
+    monkeypatch.setattr(
+        preview, "request_search", lambda: None
+    )  # no Pagefind, no thread waiting on the stopped clock
     assert preview.rebuild("first build") is not None
     executor = _Executor()
     watcher = serve._Watcher(preview, executor)
@@ -194,7 +240,7 @@ def test_a_burst_of_saves_becomes_one_rebuild_from_the_final_state(project, monk
     assert [args for _, args, _ in executor.jobs] == [("60 files changed",)]
 
     # while that rebuild runs, another save waits for it instead of starting a second one
-    (run, args, future), = executor.jobs
+    ((run, args, future),) = executor.jobs
     save(folder / "about.md", MINIMAL["content/pages/about.md"] + "\nMore.\n")
     clock.now += 2 * quiet
     watcher.poll()
@@ -207,8 +253,12 @@ def test_a_burst_of_saves_becomes_one_rebuild_from_the_final_state(project, monk
         assert f"Note {i}" in page and f"Text {i}." in page and "Draft" not in page
     future.set_result(None)  # the rebuild is done
     watcher.poll()
-    rebuilds = [args for _, args, _ in executor.jobs if args and isinstance(args[0], str)]  # not the follow-up card refresh
-    assert rebuilds == [("60 files changed",), ("pages/about.md changed",)], "the save made during the rebuild was lost"
+    rebuilds = [
+        args for _, args, _ in executor.jobs if args and isinstance(args[0], str)
+    ]  # not the follow-up card refresh
+    assert rebuilds == [("60 files changed",), ("pages/about.md changed",)], (
+        "the save made during the rebuild was lost"
+    )
 
 
 def test_a_burst_of_saves_to_the_server_ends_with_every_page_from_the_final_state(project):
@@ -218,8 +268,12 @@ def test_a_burst_of_saves_to_the_server_ends_with_every_page_from_the_final_stat
             (folder / f"note-{i}.md").write_text(f"---\ntitle: Note {i}\n---\nText {i}.\n")
         (folder / "note-0.md").write_text("---\ntitle: Note 0\n---\nFinal text.\n")
 
-        def final_state() -> bool:  # however many rebuilds the burst took, the last one saw every save
-            return b"Final text." in get(base + "/note-0/")[1] and all(get(f"{base}/note-{i}/")[0] == 200 for i in range(60))
+        def final_state() -> (
+            bool
+        ):  # however many rebuilds the burst took, the last one saw every save
+            return b"Final text." in get(base + "/note-0/")[1] and all(
+                get(f"{base}/note-{i}/")[0] == 200 for i in range(60)
+            )
 
         deadline = time.monotonic() + WAIT_SECONDS
         while not final_state() and time.monotonic() < deadline:
@@ -229,15 +283,29 @@ def test_a_burst_of_saves_to_the_server_ends_with_every_page_from_the_final_stat
 
 def raw_request(port: int, path: str) -> tuple[int, bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        s.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+        )
         data = b""
         while chunk := s.recv(65536):
             data += chunk
     return int(data.split(b" ", 2)[1]), data
 
 
-@pytest.mark.parametrize("path", ["/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
-                                  "/index.html%00.css", "/.prehab-output", "//evil.example/", "/outside/secret.txt", "/outside"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc/passwd",
+        "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
+        "/index.html%00.css",
+        "/.prehab-output",
+        "//evil.example/",
+        "/outside/secret.txt",
+        "/outside",
+    ],
+)
 def test_server_gives_404_for_anything_outside_its_folder(project, path, tmp_path):
     secret = tmp_path / "secret-dir"
     secret.mkdir()
@@ -263,7 +331,7 @@ def listening_addresses(port: int) -> set[str]:
                 if len(raw) == 4:
                     found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
                 else:
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                     found.add(socket.inet_ntop(socket.AF_INET6, words))
     return found
 
@@ -277,8 +345,24 @@ def test_server_listens_on_loopback_only_by_default(project):
 
 def test_a_non_loopback_host_prints_a_warning(project):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", str(port),
-                                "--host", "0.0.0.0", "--no-pdf"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--project",
+            str(project),
+            "--port",
+            str(port),
+            "--host",
+            "0.0.0.0",
+            "--no-pdf",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         first = process.stderr.readline()
         assert first.startswith("warning: serving on 0.0.0.0")
@@ -292,10 +376,25 @@ def test_port_in_use_gives_one_sentence(project):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", str(port)],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--project",
+                str(project),
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 2
-    assert f"port {port} is already in use" in result.stderr and f"--port {port + 1}" in result.stderr
+    assert (
+        f"port {port} is already in use" in result.stderr and f"--port {port + 1}" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -315,8 +414,12 @@ def test_the_live_reload_socket_rejects_other_origins(project):
 
         def handshake(origin: str) -> int:
             with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-                s.sendall((f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode())
+                s.sendall(
+                    (
+                        f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+                    ).encode()
+                )
                 return int(s.recv(4096).split(b" ", 2)[1])
 
         assert handshake("https://evil.example") == 403

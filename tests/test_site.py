@@ -7,7 +7,6 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import MINIMAL, build, soup
 from site_checks import broken_links, html_pages
 
@@ -18,9 +17,24 @@ def site(fixture_build):
 
 
 def test_every_page_exists_at_its_pretty_url(site):
-    for url in ["", "articles/", "articles/back-pain/", "exercises/", "exercises/goblet-squat/", "exercises/bird-dog/",
-                "routines/", "routines/back-basics/", "authors/", "authors/ann-author/", "tags/", "tags/low-back-pain/",
-                "tags/strength/", "body-areas/", "body-areas/lower-back/", "about/"]:
+    for url in [
+        "",
+        "articles/",
+        "articles/back-pain/",
+        "exercises/",
+        "exercises/goblet-squat/",
+        "exercises/bird-dog/",
+        "routines/",
+        "routines/back-basics/",
+        "authors/",
+        "authors/ann-author/",
+        "tags/",
+        "tags/low-back-pain/",
+        "tags/strength/",
+        "body-areas/",
+        "body-areas/lower-back/",
+        "about/",
+    ]:
         assert (site / url / "index.html").is_file(), url
     for name in ["feed.xml", "sitemap.xml", "robots.txt", "404.html", "images/hero.svg"]:
         assert (site / name).is_file(), name
@@ -49,7 +63,10 @@ def test_wiki_links_resolve_to_titles_and_labels_and_code_is_left_alone(site):
     page = soup(site / "articles/back-pain/index.html")
     prose = page.select_one(".prose")
     links = {a.get_text(): a["href"] for a in prose.find_all("a", class_="xref")}
-    assert links == {"Goblet squat": "/exercises/goblet-squat/", "back routine": "/routines/back-basics/"}
+    assert links == {
+        "Goblet squat": "/exercises/goblet-squat/",
+        "back routine": "/routines/back-basics/",
+    }
     assert prose.find("code").get_text() == "[[not-a-link]]"
 
 
@@ -66,15 +83,25 @@ def test_featured_exercises_show_dose_and_the_articles_own_why(site):
 
 def test_routine_table_shows_resolved_doses_with_fallback(site):
     page = soup(site / "routines/back-basics/index.html")
-    rows = [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in page.select(".dose-table tbody tr")]
-    assert rows == [["1", "Goblet squat", "3 x 8", "rest 60 s"], ["2", "Bird dog Slow and steady", "2 x 30 s each side", "as needed"]]
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in page.select(".dose-table tbody tr")
+    ]
+    assert rows == [
+        ["1", "Goblet squat", "3 x 8", "rest 60 s"],
+        ["2", "Bird dog Slow and steady", "2 x 30 s each side", "as needed"],
+    ]
 
 
 def test_exercise_page_lists_where_it_is_used(site):
     page = soup(site / "exercises/goblet-squat/index.html")
     used = [a.get_text() for a in page.select(".used-in a")]
     assert used == ["Lower back pain when running", "Back basics"]
-    assert [li.get_text() for li in page.select(".cues li")] == ["Chest up", "Knees over toes", "Breathe out on the way up"]
+    assert [li.get_text() for li in page.select(".cues li")] == [
+        "Chest up",
+        "Knees over toes",
+        "Breathe out on the way up",
+    ]
     assert page.select_one(".facts .dose").get_text() == "3 x 10, rest 60 s"
 
 
@@ -95,7 +122,9 @@ def test_every_page_has_title_description_canonical_og_and_json_ld(site):
         assert page.find("meta", property="og:title")["content"], path
         data = json.loads(page.find("script", type="application/ld+json").string)
         assert data["@context"] == "https://schema.org"
-        assert page.find("main", id="main") and page.find("a", class_="skip-link")["href"] == "#main"
+        assert (
+            page.find("main", id="main") and page.find("a", class_="skip-link")["href"] == "#main"
+        )
         for img in page.find_all("img"):
             assert img.has_attr("alt"), (path, img)
 
@@ -107,17 +136,30 @@ def test_article_json_ld_cites_studies_with_dois(site):
     assert data["mainEntityOfPage"]["@type"] == "MedicalWebPage"
     assert [c["@type"] for c in data["citation"]] == ["ScholarlyArticle", "ScholarlyArticle"]
     assert data["citation"][0]["identifier"]["value"] == "10.1234/fixture.2020"
-    routine = json.loads(soup(site / "routines/back-basics/index.html").find("script", type="application/ld+json").string)
+    routine = json.loads(
+        soup(site / "routines/back-basics/index.html")
+        .find("script", type="application/ld+json")
+        .string
+    )
     assert routine["@type"] == "ExercisePlan" and routine["activityFrequency"] == "3 times per week"
-    exercise = json.loads(soup(site / "exercises/goblet-squat/index.html").find("script", type="application/ld+json").string)
-    assert exercise["@type"] == "HowTo" and exercise["step"][0]["text"] == "Hold the weight at your chest."
+    exercise = json.loads(
+        soup(site / "exercises/goblet-squat/index.html")
+        .find("script", type="application/ld+json")
+        .string
+    )
+    assert (
+        exercise["@type"] == "HowTo"
+        and exercise["step"][0]["text"] == "Hold the weight at your chest."
+    )
 
 
 def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(site):
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.parse(site / "feed.xml").getroot()
     entries = feed.findall(f"{atom}entry")
-    assert [e.find(f"{atom}link").get("href") for e in entries] == ["https://fixture.example/articles/back-pain/"]
+    assert [e.find(f"{atom}link").get("href") for e in entries] == [
+        "https://fixture.example/articles/back-pain/"
+    ]
     assert feed.find(f"{atom}updated").text == "2026-03-01T00:00:00Z"
     content = entries[0].find(f"{atom}content").text
     assert 'href="https://fixture.example/exercises/goblet-squat/"' in content
@@ -129,21 +171,38 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(site):
 
 
 def test_drafts_and_future_articles_are_left_out_unless_asked(make_project):
-    draft = MINIMAL["content/articles/back-pain.md"].replace("date: 2026-03-01", "date: 2026-03-02\ndraft: true")
-    future = MINIMAL["content/articles/back-pain.md"].replace("date: 2026-03-01", "date: 2027-01-01")
-    root = make_project({"content/articles/draft-post.md": draft, "content/articles/future-post.md": future})
+    draft = MINIMAL["content/articles/back-pain.md"].replace(
+        "date: 2026-03-01", "date: 2026-03-02\ndraft: true"
+    )
+    future = MINIMAL["content/articles/back-pain.md"].replace(
+        "date: 2026-03-01", "date: 2027-01-01"
+    )
+    root = make_project(
+        {"content/articles/draft-post.md": draft, "content/articles/future-post.md": future}
+    )
     out = root / "site_output"
     build(root, out)
-    assert not (out / "articles/draft-post").exists() and not (out / "articles/future-post").exists()
-    assert "draft-post" not in (out / "feed.xml").read_text() and "draft-post" not in (out / "sitemap.xml").read_text()
-    assert [a.get_text() for a in soup(out / "articles/index.html").select(".card-title a")] == ["Lower back pain when running"]
+    assert (
+        not (out / "articles/draft-post").exists() and not (out / "articles/future-post").exists()
+    )
+    assert (
+        "draft-post" not in (out / "feed.xml").read_text()
+        and "draft-post" not in (out / "sitemap.xml").read_text()
+    )
+    assert [a.get_text() for a in soup(out / "articles/index.html").select(".card-title a")] == [
+        "Lower back pain when running"
+    ]
     build(root, out, drafts=True, future=True)
-    assert (out / "articles/draft-post/index.html").is_file() and (out / "articles/future-post/index.html").is_file()
+    assert (out / "articles/draft-post/index.html").is_file() and (
+        out / "articles/future-post/index.html"
+    ).is_file()
 
 
 def test_script_in_a_title_shows_as_text(make_project):
     hostile = '<script>alert(1)</script> & "quotes"'
-    article = MINIMAL["content/articles/back-pain.md"].replace("title: Lower back pain when running", f"title: '{hostile}'")
+    article = MINIMAL["content/articles/back-pain.md"].replace(
+        "title: Lower back pain when running", f"title: '{hostile}'"
+    )
     root = make_project({"content/articles/back-pain.md": article})
     out = root / "site_output"
     build(root, out)

@@ -10,13 +10,16 @@ from generator.model import Dose
 from generator.urls import Urls, slugify
 
 
-@pytest.mark.parametrize("dose, text", [
-    (Dose(3, reps=10), "3 x 10"),
-    (Dose(3, reps=10, per_side=True, rest_seconds=60), "3 x 10 each side, rest 60 s"),
-    (Dose(3, seconds=30), "3 x 30 s"),
-    (Dose(1, seconds=1200), "1 x 20 min"),
-    (Dose(2, seconds=45, per_side=True), "2 x 45 s each side"),
-])
+@pytest.mark.parametrize(
+    "dose, text",
+    [
+        (Dose(3, reps=10), "3 x 10"),
+        (Dose(3, reps=10, per_side=True, rest_seconds=60), "3 x 10 each side, rest 60 s"),
+        (Dose(3, seconds=30), "3 x 30 s"),
+        (Dose(1, seconds=1200), "1 x 20 min"),
+        (Dose(2, seconds=45, per_side=True), "2 x 45 s each side"),
+    ],
+)
 def test_doses_read_in_plain_words(dose, text):
     assert dose.text == text
 
@@ -24,8 +27,13 @@ def test_doses_read_in_plain_words(dose, text):
 def test_find_refs_reports_lines_and_skips_code():
     text = "See [[goblet-squat]] and [@a; @b].\n```\n[[in-code]] [@code]\n```\n`[[inline]]` ![Alt](images/x.svg) [[routine|label]]\n"
     refs = [(r.kind, r.target, r.line) for r in find_refs(text, 10)]
-    assert refs == [("link", "goblet-squat", 10), ("cite", "a", 10), ("cite", "b", 10),
-                    ("image", "images/x.svg", 14), ("link", "routine", 14)]
+    assert refs == [
+        ("link", "goblet-squat", 10),
+        ("cite", "a", 10),
+        ("cite", "b", 10),
+        ("image", "images/x.svg", 14),
+        ("link", "routine", 14),
+    ]
 
 
 def test_slugify_gives_only_lowercase_ascii_and_hyphens():
@@ -52,5 +60,7 @@ def test_related_ranking_is_most_shared_features_then_earliest_on_random_sites()
     for size in (1, 2, 9, 60, 300):
         keys = tuple(frozenset(rng.sample(features, rng.randint(0, 6))) for _ in range(size))
         for i, mine in enumerate(keys):
-            shared = sorted((-len(mine & other), j) for j, other in enumerate(keys) if j != i and mine & other)
+            shared = sorted(
+                (-len(mine & other), j) for j, other in enumerate(keys) if j != i and mine & other
+            )
             assert _rank_related.__wrapped__(keys, 3)[i] == tuple(j for _, j in shared[:3])

@@ -18,7 +18,10 @@ def mtimes(folder):
 
 
 def test_nothing_changed_rewrites_nothing_and_repeats_the_warnings(make_project):
-    studies = MINIMAL["content/studies.yml"] + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+    studies = (
+        MINIMAL["content/studies.yml"]
+        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+    )
     root = make_project({"content/studies.yml": studies})
     first = build(root)
     assert not first.unchanged and first.pages > 0
@@ -26,7 +29,11 @@ def test_nothing_changed_rewrites_nothing_and_repeats_the_warnings(make_project)
     again = build(root)
     assert again.unchanged and again.pages == first.pages and again.files == first.files
     assert mtimes(root / "site_output") == before
-    assert [d.format() for d in again.report.warnings] == [d.format() for d in first.report.warnings] != []
+    assert (
+        [d.format() for d in again.report.warnings]
+        == [d.format() for d in first.report.warnings]
+        != []
+    )
     assert "Nothing changed since the last build" in again.summary()
 
 
@@ -54,7 +61,9 @@ def test_every_real_change_builds(make_project):
     assert "new footer note" in (root / "site_output/index.html").read_text()
 
     assert not build(root, search=False).unchanged  # another option
-    assert not build_site(root, None, BuildOptions(pdf=False, search=False), today=TODAY + dt.timedelta(days=1)).unchanged
+    assert not build_site(
+        root, None, BuildOptions(pdf=False, search=False), today=TODAY + dt.timedelta(days=1)
+    ).unchanged
 
     (root / "site_output/about/index.html").unlink()
     assert not build(root).unchanged
@@ -64,13 +73,19 @@ def test_every_real_change_builds(make_project):
 def test_the_command_says_nothing_changed_and_repeats_the_warnings(make_project):
     from conftest import run_cli
 
-    studies = MINIMAL["content/studies.yml"] + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+    studies = (
+        MINIMAL["content/studies.yml"]
+        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+    )
     root = make_project({"content/studies.yml": studies})
     first = run_cli("build", "--no-pdf", cwd=root)
     assert first.returncode == 0 and "Built " in first.stdout
     again = run_cli("build", "--no-pdf", cwd=root)
     assert again.returncode == 0 and "Nothing changed since the last build" in again.stdout
-    assert "unused-2001-study" in again.stderr and again.stderr.count("warning:") == first.stderr.count("warning:") == 1
+    assert (
+        "unused-2001-study" in again.stderr
+        and again.stderr.count("warning:") == first.stderr.count("warning:") == 1
+    )
     built = run_cli("build", cwd=root)  # PDF cards on: another build
     assert built.returncode == 0 and "Built " in built.stdout
 
@@ -88,14 +103,22 @@ def test_a_newly_installed_font_rebuilds_and_renders_the_cards_again(make_projec
     env = {**os.environ, "HOME": str(home)}
 
     def cli_build() -> str:
-        done = subprocess.run([sys.executable, "-m", "generator", "build", "--no-search"], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--no-search"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     assert "2 PDFs (2 rendered, 0 from cache)" in cli_build()
     assert "Nothing changed since the last build" in cli_build()
     (home / ".fonts").mkdir()
-    (home / ".fonts" / "NewSans.ttf").write_bytes(b"not really a font, but a new file where fontconfig looks")
+    (home / ".fonts" / "NewSans.ttf").write_bytes(
+        b"not really a font, but a new file where fontconfig looks"
+    )
     rebuilt = cli_build()
     assert "Nothing changed" not in rebuilt and "2 PDFs (2 rendered, 0 from cache)" in rebuilt

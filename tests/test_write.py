@@ -7,14 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import build, run_cli
+
 from generator.model import Output
 from generator.write import MARKER, UnsafeOutput, safe_destination, write_site
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_building_twice_and_in_two_folders_gives_identical_bytes(make_project, tmp_path):
@@ -28,7 +32,9 @@ def test_building_twice_and_in_two_folders_gives_identical_bytes(make_project, t
     assert len(first) > 20
 
 
-@pytest.mark.parametrize("relative", ["../evil.html", "/etc/evil", "a/../../evil", "a\\..\\evil", ""])
+@pytest.mark.parametrize(
+    "relative", ["../evil.html", "/etc/evil", "a/../../evil", "a\\..\\evil", ""]
+)
 def test_paths_that_escape_the_output_folder_are_refused(tmp_path, relative):
     with pytest.raises(UnsafeOutput):
         safe_destination(tmp_path, relative)
@@ -81,8 +87,11 @@ def test_build_outside_a_project_says_so_in_one_sentence(tmp_path):
     assert "is not a prehab project" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_the_demo_with_pdfs_and_search_builds_byte_identical_in_two_folders(demo_project, demo_build, tmp_path):
+def test_the_demo_with_pdfs_and_search_builds_byte_identical_in_two_folders(
+    demo_project, demo_build, tmp_path
+):
     from conftest import TODAY
+
     from generator.build import build_site
     from generator.config import BuildOptions
 
@@ -94,16 +103,22 @@ def test_the_demo_with_pdfs_and_search_builds_byte_identical_in_two_folders(demo
     assert any(p.endswith(".pdf") for p in one) and any(p.startswith("pagefind/") for p in one)
 
 
-def test_a_rebuild_reuses_the_last_builds_pages_and_gives_the_same_bytes_as_a_clean_build(make_project, tmp_path):
+def test_a_rebuild_reuses_the_last_builds_pages_and_gives_the_same_bytes_as_a_clean_build(
+    make_project, tmp_path
+):
     from generator.build import CACHE_FOLDER
 
     root = make_project()  # no search index here: Pagefind's own bytes vary without its cache
     out = tmp_path / "a"
     first = build(root, out, search=False)
     assert first.pages_rendered == first.pages
-    (root / "content/pages/about.md").write_text("---\ntitle: About\nsummary: Who we are.\n---\nWe are runners and physios.\n")
+    (root / "content/pages/about.md").write_text(
+        "---\ntitle: About\nsummary: Who we are.\n---\nWe are runners and physios.\n"
+    )
     changed = build(root, out, search=False)
-    assert changed.rendered_urls == ["/about/"]  # the other pages come from the last build's output, unrewritten
+    assert changed.rendered_urls == [
+        "/about/"
+    ]  # the other pages come from the last build's output, unrewritten
     import shutil
 
     shutil.rmtree(root / CACHE_FOLDER)
@@ -118,7 +133,9 @@ def test_a_hand_edited_output_is_never_reused(make_project, tmp_path):
     build(root, out, search=False)
     page = out / "articles/back-pain/index.html"
     page.write_text(page.read_text().replace("</body>", "<p>edited by hand</p></body>"))
-    (root / "content/pages/about.md").write_text("---\ntitle: About\nsummary: Who we are.\n---\nWe are runners.\n")
+    (root / "content/pages/about.md").write_text(
+        "---\ntitle: About\nsummary: Who we are.\n---\nWe are runners.\n"
+    )
     again = build(root, out, search=False)
     assert "/articles/back-pain/" in again.rendered_urls
     assert "edited by hand" not in page.read_text()

@@ -15,10 +15,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from browser import chromium, static_server  # noqa: E402
+
 from generator.build import build_site  # noqa: E402
 from generator.config import BuildOptions  # noqa: E402
 
-PAGES = {"home": "/", "article": "/articles/lower-back-pain-running/", "exercise": "/exercises/goblet-squat/"}
+PAGES = {
+    "home": "/",
+    "article": "/articles/lower-back-pain-running/",
+    "exercise": "/exercises/goblet-squat/",
+}
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
@@ -30,7 +35,9 @@ def main() -> None:
         build_site(REPO, out, BuildOptions(pdf=False))
         with static_server(out) as base, chromium() as browser:
             for width_name, (width, height) in WIDTHS.items():
-                context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, device_scale_factor=1
+                )
                 page = context.new_page()
                 for name, path in PAGES.items():
                     page.goto(base + path)

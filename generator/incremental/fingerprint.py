@@ -15,7 +15,18 @@ from pathlib import PurePath
 
 from pydantic import BaseModel
 
-_PLAIN = (bool, int, float, type(None), dt.date, dt.datetime, dt.time, decimal.Decimal, PurePath, enum.Enum)
+_PLAIN = (
+    bool,
+    int,
+    float,
+    type(None),
+    dt.date,
+    dt.datetime,
+    dt.time,
+    decimal.Decimal,
+    PurePath,
+    enum.Enum,
+)
 
 
 def digest(*parts: object) -> str:
@@ -29,7 +40,9 @@ class Fingerprints:
     a node shown on a thousand pages is walked once per build."""
 
     def __init__(self):
-        self._records: dict[int, tuple[object, bytes]] = {}  # id -> (the value, kept alive; its fingerprint)
+        self._records: dict[
+            int, tuple[object, bytes]
+        ] = {}  # id -> (the value, kept alive; its fingerprint)
 
     def of(self, value: object) -> bytes:
         """16 bytes (128 bits of SHA-256): short to keep in the memo."""
@@ -67,14 +80,18 @@ class Fingerprints:
         elif dataclasses.is_dataclass(value) or isinstance(value, BaseModel):
             h.update(self._record(value))
         else:
-            raise TypeError(f"cannot fingerprint a {type(value).__qualname__}: give reused outputs plain values")
+            raise TypeError(
+                f"cannot fingerprint a {type(value).__qualname__}: give reused outputs plain values"
+            )
 
     def _record(self, value) -> bytes:
         known = self._records.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
         h = hashlib.sha256(type(value).__qualname__.encode())
-        if isinstance(value, BaseModel):  # pydantic-core serialises a model's fields (its schema fixes their types)
+        if isinstance(
+            value, BaseModel
+        ):  # pydantic-core serialises a model's fields (its schema fixes their types)
             h.update(value.model_dump_json(round_trip=True).encode())
         else:
             for f in dataclasses.fields(value):

@@ -37,7 +37,9 @@ GONE = b"gone"  # the fingerprint of a key that no longer reads anything
 class Entry:
     inputs: bytes
     trace: tuple[tuple[tuple, bytes], ...]  # (key, fingerprint) pairs, shared between entries
-    value: object  # a body's HTML parts; a page's bytes (None once saved: the output folder has them)
+    value: (
+        object  # a body's HTML parts; a page's bytes (None once saved: the output folder has them)
+    )
 
 
 @dataclass
@@ -45,7 +47,9 @@ class Memo:
     """What a previous build made, for the next one to reuse."""
 
     parsed: dict = field(default_factory=dict)  # (path, text hash) -> parsed source, for load
-    validated: dict = field(default_factory=dict)  # (path, front-matter hash) -> model, for validate
+    validated: dict = field(
+        default_factory=dict
+    )  # (path, front-matter hash) -> model, for validate
     bodies: dict[tuple, Entry] = field(default_factory=dict)  # (kind, slug) -> HTML parts
     pages: dict[str, Entry] = field(default_factory=dict)  # url -> page bytes
 
@@ -55,7 +59,12 @@ class Reuse:
     output folder (when untouched: unchanged pages are linked from it), and
     the fingerprints of this build. `start()` begins a build."""
 
-    def __init__(self, memo: Memo | None = None, previous_output: Path | None = None, cache_root: Path | None = None):
+    def __init__(
+        self,
+        memo: Memo | None = None,
+        previous_output: Path | None = None,
+        cache_root: Path | None = None,
+    ):
         self.memo = memo or Memo()
         self.previous_output = previous_output
         self.cache_root = cache_root  # .prehab-cache: cards, resized images
@@ -91,8 +100,11 @@ class Reuse:
         return known
 
     def _valid(self, entry: Entry | None, inputs: bytes, sources: Sources) -> bool:
-        return (entry is not None and entry.inputs == inputs
-                and all(self._now(key, sources)[1] == seen for key, seen in entry.trace))
+        return (
+            entry is not None
+            and entry.inputs == inputs
+            and all(self._now(key, sources)[1] == seen for key, seen in entry.trace)
+        )
 
     def _entry(self, inputs: bytes, reads, sources: Sources, value) -> Entry:
         return Entry(inputs, tuple(self._now(key, sources) for key in reads), value)
@@ -153,10 +165,20 @@ def load_memo(path: Path) -> Memo:
     try:
         data = path.read_bytes()
         signature, payload = data[:32], data[32:]
-        if not hmac.compare_digest(signature, hmac.new(_memo_key(), payload, hashlib.sha256).digest()):
+        if not hmac.compare_digest(
+            signature, hmac.new(_memo_key(), payload, hashlib.sha256).digest()
+        ):
             return Memo()
         made_by, memo = pickle.loads(payload)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+    ):
         return Memo()
     return memo if made_by == toolchain() and isinstance(memo, Memo) else Memo()
 

@@ -15,13 +15,51 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-LIBRARIES = ("jinja2", "markupsafe", "markdown", "python-frontmatter", "PyYAML", "pydantic", "pydantic-core",
-             "nh3", "pillow", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "pypdf",
-             "segno", "rcssmin", "rjsmin", "pagefind", "pagefind-bin")
-SYSTEM_LIBRARIES = ("libharfbuzz.so*", "libharfbuzz-subset.so*", "libpango-1.0.so*", "libpangoft2-1.0.so*",
-                    "libfontconfig.so*", "libfreetype.so*")
-LIBRARY_FOLDERS = ("/usr/lib", "/usr/lib/*-linux-gnu", "/usr/local/lib", "/opt/homebrew/lib", "/lib/*-linux-gnu")
-FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts", "/etc/fonts")
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown",
+    "python-frontmatter",
+    "PyYAML",
+    "pydantic",
+    "pydantic-core",
+    "nh3",
+    "pillow",
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "cssselect2",
+    "tinyhtml5",
+    "fonttools",
+    "pypdf",
+    "segno",
+    "rcssmin",
+    "rjsmin",
+    "pagefind",
+    "pagefind-bin",
+)
+SYSTEM_LIBRARIES = (
+    "libharfbuzz.so*",
+    "libharfbuzz-subset.so*",
+    "libpango-1.0.so*",
+    "libpangoft2-1.0.so*",
+    "libfontconfig.so*",
+    "libfreetype.so*",
+)
+LIBRARY_FOLDERS = (
+    "/usr/lib",
+    "/usr/lib/*-linux-gnu",
+    "/usr/local/lib",
+    "/opt/homebrew/lib",
+    "/lib/*-linux-gnu",
+)
+FONT_FOLDERS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "/etc/fonts",
+)
 
 
 def code_files() -> list[str]:
@@ -29,7 +67,11 @@ def code_files() -> list[str]:
     found = []
     for root, dirs, files in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        found += [os.path.join(root, name) for name in sorted(files) if not name.endswith((".pyc", ".tmp"))]
+        found += [
+            os.path.join(root, name)
+            for name in sorted(files)
+            if not name.endswith((".pyc", ".tmp"))
+        ]
     return found
 
 
@@ -71,7 +113,11 @@ def toolchain() -> str:
     h = hashlib.sha256()
     for path in code_files():
         with open(path, "rb") as handle:
-            h.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + hashlib.file_digest(handle, "sha256").digest())
+            h.update(
+                os.path.relpath(path, PACKAGE).encode()
+                + b"\0"
+                + hashlib.file_digest(handle, "sha256").digest()
+            )
     for line in library_versions() + system_files():
         h.update(line.encode() + b"\0")
     return h.hexdigest()

@@ -37,7 +37,9 @@ class Stamp:
     output: str = ""  # hash over the output folder's listing
     totals: dict = dataclasses.field(default_factory=dict)  # pages, files, pdfs: for the summary
     warnings: list[dict] = dataclasses.field(default_factory=list)
-    files: dict[str, list] = dataclasses.field(default_factory=dict)  # path -> [size, mtime_ns, sha256]
+    files: dict[str, list] = dataclasses.field(
+        default_factory=dict
+    )  # path -> [size, mtime_ns, sha256]
 
 
 @dataclasses.dataclass
@@ -62,8 +64,10 @@ def check(project: Path, output: Path, options: object, today: object) -> Check:
 
 
 def unchanged_summary(stamp: Stamp, output: Path, seconds: float) -> str:
-    return (f"Nothing changed since the last build: {stamp.totals['pages']} pages and {stamp.totals['pdfs']} PDFs "
-            f"in {output} are up to date (checked in {seconds:.2f} s)")
+    return (
+        f"Nothing changed since the last build: {stamp.totals['pages']} pages and {stamp.totals['pdfs']} PDFs "
+        f"in {output} are up to date (checked in {seconds:.2f} s)"
+    )
 
 
 def read_stamp(path: Path) -> Stamp:
@@ -84,7 +88,9 @@ def _walk(folder: Path):
             yield os.path.join(root, name)
 
 
-def input_hash(project: Path, settings: object, known: dict[str, list]) -> tuple[str, dict[str, list]]:
+def input_hash(
+    project: Path, settings: object, known: dict[str, list]
+) -> tuple[str, dict[str, list]]:
     """A hash over the content and templates (each file by content), prehab's
     code, its libraries' versions, the system libraries and fonts that shape
     PDFs, and `settings`; and the per-file hashes to remember for next time."""
@@ -132,4 +138,7 @@ def output_hash(output: Path) -> str:
 
 
 def warnings_of(records: list[dict]) -> list[Diagnostic]:
-    return [Diagnostic(r["file"], r["line"], r["message"], r["severity"], r["code"], r["column"]) for r in records]
+    return [
+        Diagnostic(r["file"], r["line"], r["message"], r["severity"], r["code"], r["column"])
+        for r in records
+    ]

@@ -41,7 +41,9 @@ class CardsResult:
     problems: list[Diagnostic] = field(default_factory=list)
     rendered: int = 0
     cache_hits: int = 0
-    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # routine slug -> its cards' cache keys
+    keys: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # routine slug -> its cards' cache keys
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,18 @@ def plan_cards(graph: SiteGraph, templates: dict[str, str], project: Path, cache
     planned = []
     for routine in graph.routines:
         for size in graph.config.pdf.page_sizes:
-            contexts = tuple(card_context(graph, routine, size, level, paths.stylesheet.as_uri()) for level in range(len(LEVELS)))
+            contexts = tuple(
+                card_context(graph, routine, size, level, paths.stylesheet.as_uri())
+                for level in range(len(LEVELS))
+            )
             key = cache.key("card", size, contexts, templates, graph.config)
             planned.append(_Planned(routine.slug, size, key, contexts, routine.path))
     return planned
 
 
-def stale_cards(graph: SiteGraph, templates: dict[str, str], project: Path, cache, held: CardsResult) -> frozenset[str]:
+def stale_cards(
+    graph: SiteGraph, templates: dict[str, str], project: Path, cache, held: CardsResult
+) -> frozenset[str]:
     """Routines whose `held` cards (an earlier build's) are not what a build
     now would publish: made from other inputs, or from files changed since."""
     planned: dict[str, list[str]] = {}
@@ -83,11 +90,20 @@ def stale_cards(graph: SiteGraph, templates: dict[str, str], project: Path, cach
         planned.setdefault(card.slug, []).append(card.key)
         if cache.meta(card.key) is None:
             stale.add(card.slug)
-    return frozenset(stale | {slug for slug, keys in planned.items() if held.keys.get(slug) != tuple(keys)})
+    return frozenset(
+        stale | {slug for slug, keys in planned.items() if held.keys.get(slug) != tuple(keys)}
+    )
 
 
-def render_cards(graph: SiteGraph, env: jinja2.Environment, templates: dict[str, str], project: Path, cache,
-                 progress=None, workers: int | None = None) -> CardsResult:
+def render_cards(
+    graph: SiteGraph,
+    env: jinja2.Environment,
+    templates: dict[str, str],
+    project: Path,
+    cache,
+    progress=None,
+    workers: int | None = None,
+) -> CardsResult:
     result = CardsResult()
     paths = _Paths(project)
     planned = plan_cards(graph, templates, project, cache)
@@ -101,22 +117,44 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, templates: dict[str,
             done[card.key] = CardResult(hit[0], hit[1]["level"], 1)
             result.cache_hits += 1
         else:
-            layouts = tuple(env.get_template("card.html").render(site=graph.config, card=c) for c in card.contexts)
-            misses.append((card, CardJob(card.source, card.size, layouts, paths.base_url, paths.allowed)))
+            layouts = tuple(
+                env.get_template("card.html").render(site=graph.config, card=c)
+                for c in card.contexts
+            )
+            misses.append(
+                (card, CardJob(card.source, card.size, layouts, paths.base_url, paths.allowed))
+            )
     if misses:
         import weasyprint  # noqa: F401  loaded once, here; every forked worker inherits it warm (the memory cap then counts rendering, not importing)
 
         count = workers or min(len(misses), os.cpu_count() or 1)
         if progress:
-            progress(f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)")
+            progress(
+                f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)"
+            )
         settings = graph.config.pdf
-        rendered = run_limited(render_card, [job for _, job in misses], count, settings.timeout_seconds, settings.memory_mb * 2**20)
+        rendered = run_limited(
+            render_card,
+            [job for _, job in misses],
+            count,
+            settings.timeout_seconds,
+            settings.memory_mb * 2**20,
+        )
         for i, ((card, job), made) in enumerate(zip(misses, rendered), start=1):
             done[card.key] = made
             if isinstance(made, Exceeded):
-                result.problems.append(Diagnostic(job.source, None, f"card rendering exceeded {made} for the {card.size} card; simplify the routine or its images", code="card-limit"))
+                result.problems.append(
+                    Diagnostic(
+                        job.source,
+                        None,
+                        f"card rendering exceeded {made} for the {card.size} card; simplify the routine or its images",
+                        code="card-limit",
+                    )
+                )
             elif made.data is not None:
-                cache.put(card.key, made.data, {"level": made.level, "read": [list(r) for r in made.read]})
+                cache.put(
+                    card.key, made.data, {"level": made.level, "read": [list(r) for r in made.read]}
+                )
                 result.rendered += 1
             if progress:
                 progress(f"  [{i}/{len(misses)}] {card.slug} ({card.size})")
@@ -128,9 +166,23 @@ def render_cards(graph: SiteGraph, env: jinja2.Environment, templates: dict[str,
             continue
         if made.refused:
             for url in made.refused:
-                result.problems.append(Diagnostic(card.source, None, f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)", code="card-fetch-refused"))
+                result.problems.append(
+                    Diagnostic(
+                        card.source,
+                        None,
+                        f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)",
+                        code="card-fetch-refused",
+                    )
+                )
         elif made.data is None:
-            result.problems.append(Diagnostic(card.source, None, f"routine card does not fit on one {card.size} page: {len(node.steps)} exercises and a {node.meta.weeks}-week tracker need {made.pages} pages even in the most compact layout (two columns, no pictures, one cue each); split the routine or shorten 'weeks'", code="card-overflow"))
+            result.problems.append(
+                Diagnostic(
+                    card.source,
+                    None,
+                    f"routine card does not fit on one {card.size} page: {len(node.steps)} exercises and a {node.meta.weeks}-week tracker need {made.pages} pages even in the most compact layout (two columns, no pictures, one cue each); split the routine or shorten 'weeks'",
+                    code="card-overflow",
+                )
+            )
         else:
             url = f"{node.url}{card.slug}-{card.size.lower()}.pdf"
             result.outputs.append(Output(graph.urls.output_path(url), made.data))
@@ -152,7 +204,9 @@ class RoutineCards:
     card: dict
 
 
-def routine_cards(graph: SiteGraph, cards: CardsResult, updating: frozenset[str] = frozenset()) -> dict[str, RoutineCards]:
+def routine_cards(
+    graph: SiteGraph, cards: CardsResult, updating: frozenset[str] = frozenset()
+) -> dict[str, RoutineCards]:
     views = {}
     for routine in graph.routines:
         links = tuple(cards.links.get(routine.slug, ()))
@@ -169,17 +223,36 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
     booklets, misses = [], []
     for size in graph.config.pdf.page_sizes:
         cover_html = env.get_template("booklet_cover.html").render(
-            site=graph.config, routines=graph.routines, page_size=size, stylesheet=paths.stylesheet.as_uri())
-        cards = [pages_by_url[graph.urls.output_path(link.url)] for slug in (r.slug for r in graph.routines)
-                 for link in result.links.get(slug, []) if link.size == size]
+            site=graph.config,
+            routines=graph.routines,
+            page_size=size,
+            stylesheet=paths.stylesheet.as_uri(),
+        )
+        cards = [
+            pages_by_url[graph.urls.output_path(link.url)]
+            for slug in (r.slug for r in graph.routines)
+            for link in result.links.get(slug, [])
+            if link.size == size
+        ]
         key = cache.key("booklet", cover_html, *cards)
         path = graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf"))
         hit = cache.get(key)
         booklets.append((path, key, hit[0] if hit else None))
         if not hit:
-            misses.append((cover_html, cards, f"{graph.config.title}: every routine card ({size})", graph.config.title,
-                           graph.config.language, paths.base_url, paths.allowed))
-    if len(misses) > 1:  # one size per core: the cover's layout and the merge take seconds at 100 routines
+            misses.append(
+                (
+                    cover_html,
+                    cards,
+                    f"{graph.config.title}: every routine card ({size})",
+                    graph.config.title,
+                    graph.config.language,
+                    paths.base_url,
+                    paths.allowed,
+                )
+            )
+    if (
+        len(misses) > 1
+    ):  # one size per core: the cover's layout and the merge take seconds at 100 routines
         with fork_pool(len(misses)) as pool:
             made = list(pool.map(_assemble, misses))
     else:

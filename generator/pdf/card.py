@@ -46,7 +46,9 @@ def short_url(graph: SiteGraph, routine: Node) -> str:
     return (graph.config.origin.split("://", 1)[1] + routine.url).rstrip("/")
 
 
-def card_context(graph: SiteGraph, routine: Node, size: str, level: int, stylesheet: str, image_url=None) -> dict:
+def card_context(
+    graph: SiteGraph, routine: Node, size: str, level: int, stylesheet: str, image_url=None
+) -> dict:
     """Template values for one card. `image_url` maps a content image path
     to the URL the renderer loads (default: relative to content/)."""
     layout = LEVELS[level]
@@ -55,17 +57,23 @@ def card_context(graph: SiteGraph, routine: Node, size: str, level: int, stylesh
     for step in routine.steps:
         exercise = graph.get("exercises", step.exercise)
         image = exercise.meta.image
-        items.append({
-            "name": exercise.title,
-            "dose": step.dose.text,
-            "note": step.note,
-            "cues": exercise.meta.cues,
-            "why": one_line(exercise.meta.why_it_works),
-            "image": image_url(image.src) if image else None,
-            "alt": image.alt if image else "",
-        })
-    dates = [(a.meta.updated or a.meta.date) for kind, slug in routine.used_in if kind == "articles"
-             for a in [graph.get(kind, slug)]]
+        items.append(
+            {
+                "name": exercise.title,
+                "dose": step.dose.text,
+                "note": step.note,
+                "cues": exercise.meta.cues,
+                "why": one_line(exercise.meta.why_it_works),
+                "image": image_url(image.src) if image else None,
+                "alt": image.alt if image else "",
+            }
+        )
+    dates = [
+        (a.meta.updated or a.meta.date)
+        for kind, slug in routine.used_in
+        if kind == "articles"
+        for a in [graph.get(kind, slug)]
+    ]
     url = short_url(graph, routine)
     return {
         "title": routine.title,

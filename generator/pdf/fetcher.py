@@ -28,10 +28,15 @@ class SafeFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file" and parts.netloc in ("", "localhost"):
             real = Path(unquote(parts.path)).resolve()
-            if any(real == root or root in real.parents for root in self.allowed) and real.is_file():
+            if (
+                any(real == root or root in real.parents for root in self.allowed)
+                and real.is_file()
+            ):
                 mime, _ = mimetypes.guess_type(real.name)
                 data = real.read_bytes()
                 self.read[str(real)] = hashlib.sha256(data).hexdigest()
-                return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime or "application/octet-stream"})
+                return URLFetcherResponse(
+                    real.as_uri(), data, {"Content-Type": mime or "application/octet-stream"}
+                )
         self.refused.append(url)
         raise ValueError(f"prehab refused to fetch {url}")

@@ -34,8 +34,12 @@ def _run_limited(function, jobs: list, workers: int, seconds: float, memory_byte
     results: list = [None] * len(jobs)
     pending = list(range(len(jobs)))
     while pending:
-        pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=fork_context(),
-                                   initializer=_limit_memory, initargs=(memory_bytes,))
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(pending))),
+            mp_context=fork_context(),
+            initializer=_limit_memory,
+            initargs=(memory_bytes,),
+        )
         running: dict = {}
         killed = False
         try:
@@ -50,7 +54,10 @@ def _run_limited(function, jobs: list, workers: int, seconds: float, memory_byte
                         results[index] = future.result()
                         if time.monotonic() - start > seconds:  # finished, but later than allowed
                             results[index] = Exceeded(f"the time limit ({seconds:g} s)")
-                    except (MemoryError, SystemError):  # C code that ran out of memory may say SystemError
+                    except (
+                        MemoryError,
+                        SystemError,
+                    ):  # C code that ran out of memory may say SystemError
                         results[index] = Exceeded(f"the memory limit ({memory_bytes // 2**20} MB)")
                     except OSError as exc:
                         if exc.errno != errno.ENOMEM:

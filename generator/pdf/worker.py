@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 @dataclass(frozen=True)
 class CardJob:
     source: str  # content/routines/x.md, for messages
@@ -36,9 +35,13 @@ def render_card(job: CardJob) -> CardResult:
     fetcher = SafeFetcher(tuple(Path(p) for p in job.allowed))
     pages = 0
     for level, html in enumerate(job.layouts):
-        document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(pdf_variant="pdf/ua-1")
+        document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
+            pdf_variant="pdf/ua-1"
+        )
         if fetcher.refused:
-            return CardResult(None, level, len(document.pages), tuple(dict.fromkeys(fetcher.refused)))
+            return CardResult(
+                None, level, len(document.pages), tuple(dict.fromkeys(fetcher.refused))
+            )
         pages = len(document.pages)
         if pages == 1:
             data = document.write_pdf(pdf_variant="pdf/ua-1")
@@ -46,12 +49,16 @@ def render_card(job: CardJob) -> CardResult:
     return CardResult(None, len(job.layouts) - 1, pages)
 
 
-def render_single(html: str, base_url: str, allowed: tuple[str, ...]) -> tuple[bytes, tuple[str, ...], tuple]:
+def render_single(
+    html: str, base_url: str, allowed: tuple[str, ...]
+) -> tuple[bytes, tuple[str, ...], tuple]:
     """A document that may have any number of pages (the booklet's cover)."""
     from weasyprint import HTML
 
     from .fetcher import SafeFetcher
 
     fetcher = SafeFetcher(tuple(Path(p) for p in allowed))
-    data = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    data = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
     return data, tuple(fetcher.refused), tuple(sorted(fetcher.read.items()))
