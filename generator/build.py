@@ -37,12 +37,13 @@ from .incremental.uptodate import (
     warnings_of,
     write_stamp,
 )
+from .jinja_env import make_environment, read_templates
 from .load import Limits, load_content
 from .lock import project_lock
 from .markup import render_markup
 from .model import Copy, Output, SiteGraph
 from .pdf import CardsResult, render_cards, routine_cards, stale_cards
-from .render import make_environment, read_templates, render_pages
+from .render import render_pages
 from .resolve import resolve_site
 from .search import index_search
 from .validate import validate_content

@@ -29,6 +29,7 @@ ORDER = [
     "images",
     "markup",
     "structured_data",
+    "jinja_env",
     "render",
     "feeds",
     "assets",

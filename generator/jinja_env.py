@@ -1,0 +1,109 @@
+"""Stage 5, render (its Jinja environment): the template texts under
+templates/, read once per build (the theme's static files aside), and the
+environment that renders pages and cards from them: autoescaping,
+StrictUndefined, prehab's filters, and a record of every template a render
+loads (a page's memo trace includes them)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .diagnostics import Diagnostic
+from .load import is_editor_junk
+from .view import Reads
+
+
+def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Every template under templates/ (the theme's static files aside), by
+    name, read once per build: pages render from these texts, and a page's
+    memo trace records the ones it loaded."""
+    sources, problems = {}, []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d for d in dirs if not (root == str(folder) and d == "static") and not is_editor_junk(d)
+        )
+        for name in sorted(files):
+            if is_editor_junk(name):
+                continue
+            path = Path(root, name)
+            rel = path.relative_to(folder).as_posix()
+            try:
+                sources[rel] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(
+                    Diagnostic(
+                        f"templates/{rel}",
+                        None,
+                        f"cannot read this template ({exc}); save it as UTF-8 text",
+                        code="template-error",
+                    )
+                )
+    return sources, problems
+
+
+class _Sources(jinja2.BaseLoader):
+    """Templates from the texts read for this build (filenames kept, so
+    template errors point at templates/x.html:LINE)."""
+
+    def __init__(self, folder: Path, sources: dict[str, str]):
+        self.folder, self.sources = folder, sources
+
+    def get_source(self, environment, name):
+        if name not in self.sources:
+            raise jinja2.TemplateNotFound(name)
+        return self.sources[name], str(self.folder / name), lambda: True
+
+    def list_templates(self):
+        return sorted(self.sources)
+
+
+class _Environment(jinja2.Environment):
+    """Records every template a render loads (extends, include, import) into
+    `reads`, the memo trace of the page being rendered."""
+
+    reads: Reads | None = None
+
+    def _load_template(self, name, globals):
+        if self.reads is not None and isinstance(name, str):
+            self.reads.add(("templates", name))
+        return super()._load_template(name, globals)
+
+
+def make_environment(folder: Path, sources: dict[str, str]) -> jinja2.Environment:
+    env = _Environment(
+        loader=_Sources(folder, sources),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["json_ld"] = _json_ld
+    env.filters["qr_code"] = qr_code
+    return env
+
+
+@functools.lru_cache(maxsize=1024)
+def qr_code(url: str) -> str:
+    """The filter `qr_code`: a card's address ('site.example/routines/x') as
+    a QR code, an SVG data URI. Encoding takes 9-45 ms and every card shows
+    it at each layout and page size, so it is made once per address."""
+    import segno
+
+    return segno.make(f"https://{url}/", error="m").svg_data_uri(scale=4, border=0, dark="#1d2a30")
+
+
+def _json_ld(data) -> Markup:
+    """JSON for a <script> element: serialised, with '<', '>' and '&' escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
