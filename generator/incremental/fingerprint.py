@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import functools
 import hashlib
 from pathlib import PurePath
 
@@ -51,21 +52,25 @@ class Fingerprints:
         return h.digest()[:16]
 
     def _feed(self, h, value: object) -> None:
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str:  # the common cases first, by exact type
             data = value.encode("utf-8", "surrogatepass")
             h.update(b"s%d:" % len(data))
             h.update(data)
-        elif isinstance(value, bytes):
-            h.update(b"b%d:" % len(value))
-            h.update(value)
-        elif isinstance(value, _PLAIN):
-            text = f"{type(value).__name__}:{value!r};".encode()
-            h.update(text)
-        elif isinstance(value, (tuple, list)):
+        elif kind is tuple or kind is list:
             h.update(b"(%d" % len(value))
             for item in value:
                 self._feed(h, item)
             h.update(b")")
+        elif isinstance(value, str):
+            self._feed(h, str(value))
+        elif isinstance(value, bytes):
+            h.update(b"b%d:" % len(value))
+            h.update(value)
+        elif isinstance(value, _PLAIN):
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+        elif isinstance(value, (tuple, list)):
+            self._feed(h, tuple(value))
         elif isinstance(value, dict):
             h.update(b"{%d" % len(value))
             for key, item in value.items():
@@ -94,9 +99,14 @@ class Fingerprints:
         ):  # pydantic-core serialises a model's fields (its schema fixes their types)
             h.update(value.model_dump_json(round_trip=True).encode())
         else:
-            for f in dataclasses.fields(value):
-                self._feed(h, f.name)
-                self._feed(h, getattr(value, f.name))
+            for name in _field_names(type(value)):
+                self._feed(h, name)
+                self._feed(h, getattr(value, name))
         result = h.digest()[:16]
         self._records[id(value)] = (value, result)
         return result
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
