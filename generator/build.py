@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .assets import content_images, theme_assets
 from .builder_data import builder_data
-from .config import BuildOptions, LimitSettings, load_config
+from .config import LimitSettings, load_config
 from .diagnostics import ContentErrors, Diagnostic, Report
 from .feeds import render_feeds
 from .images import process_images
@@ -42,6 +42,7 @@ from .load import Limits, load_content
 from .lock import project_lock
 from .markup import render_markup
 from .model import Copy, Output, SiteGraph
+from .options import BuildOptions
 from .pdf import CardsResult, render_cards, routine_cards, stale_cards
 from .render import render_pages
 from .resolve import resolve_site
@@ -219,7 +220,8 @@ def output_collisions(outputs: list[Output], copies: list[Copy]) -> list[Diagnos
             if any(s.startswith("content/") for s in sources)
             else sources[0],
             None,
-            f"these files would land on the same output path ({', '.join(sorted(sources))}); rename one",
+            "these files would land on the same output path "
+            f"({', '.join(sorted(sources))}); rename one",
             code="output-collision",
         )
         for sources in seen.values()

@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import compile_site
-from .config import BuildOptions
 from .diagnostics import ERROR, WARNING, ContentErrors, Diagnostic, Report
 from .incremental.memo import Reuse
 from .incremental.uptodate import CACHE_FOLDER
 from .model import Node, SiteGraph
+from .options import BuildOptions
 
 SUMMARY_ADVICE = 160  # search engines cut descriptions at about this length
 
@@ -84,7 +84,8 @@ def check_site(
                         [
                             Diagnostic(
                                 *where,
-                                f"malformed link '{url}': an external link needs a full address such as https://example.org/page",
+                                f"malformed link '{url}': an external link needs "
+                                "a full address such as https://example.org/page",
                                 code="bad-url",
                             )
                         ]
@@ -119,7 +120,8 @@ def check_site(
                     [
                         Diagnostic(
                             *where,
-                            f"broken link '{url}': the page has no '#{parts.fragment}' (no heading or element with that id)",
+                            f"broken link '{url}': the page has no "
+                            f"'#{parts.fragment}' (no heading or element with that id)",
                             code="broken-fragment",
                         )
                     ]
@@ -181,7 +183,8 @@ def _editorial(graph: SiteGraph, used_files: set[str]) -> list[Diagnostic]:
                 Diagnostic(
                     node.path,
                     node.line_of("summary"),
-                    f"summary is {len(summary)} characters; search results show about {SUMMARY_ADVICE}, so readers may not see the end",
+                    f"summary is {len(summary)} characters; search results show "
+                    f"about {SUMMARY_ADVICE}, so readers may not see the end",
                     WARNING,
                     "long-summary",
                 )
@@ -204,7 +207,8 @@ def _editorial(graph: SiteGraph, used_files: set[str]) -> list[Diagnostic]:
                     Diagnostic(
                         node.path,
                         node.line_of("title"),
-                        f"duplicate title '{node.title}' (also in {others}); readers and search engines cannot tell them apart",
+                        f"duplicate title '{node.title}' (also in {others}); "
+                        "readers and search engines cannot tell them apart",
                         WARNING,
                         "duplicate-title",
                     )

@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the disk, not the content: full, read-only, permissions
         where = f" ({exc.filename})" if exc.filename else ""
         print(
-            f"error: cannot write the site: {exc.strerror or exc}{where}; the previous site was left as it was",
+            f"error: cannot write the site: {exc.strerror or exc}{where}; "
+            "the previous site was left as it was",
             file=sys.stderr,
         )
         return EXIT_IO
@@ -85,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="live preview with reload on save",
-        description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every change.",
+        description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every "
+        "change.",
     )
     _add_build_flags(serve)
     serve.add_argument(
@@ -99,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser(
         "new",
         help="start a new article, exercise, routine, author or page",
-        description="Create content/<kind>/<slug>.md from a title, with every field filled in or explained.",
+        description="Create content/<kind>/<slug>.md from a title, with every field filled in or "
+        "explained.",
     )
     new.add_argument("kind", choices=["article", "exercise", "routine", "author", "page"])
     new.add_argument("title", help='the title, e.g. "Knee pain when running"')
@@ -111,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check everything before publishing, without building",
-        description="Every build error plus publication checks (links, anchors, images, summaries, citations). "
+        description="Every build error plus publication checks (links, anchors, images, summaries, "
+        "citations). "
         "Errors exit 1; warnings alone exit 0 unless --strict.",
     )
     _add_build_flags(check)
@@ -132,7 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser(
         "schema",
         help="write JSON Schemas of the front matter",
-        description="Write one JSON Schema per content kind (and the study registry), generated from the models the build uses.",
+        description="Write one JSON Schema per content kind (and the study registry), generated "
+        "from the models the build uses.",
     )
     schema.add_argument(
         "--project", type=Path, default=Path("."), help="the project folder (default: here)"
@@ -158,7 +163,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = studies_sub.add_parser(
         "import",
         help="add studies from a CSL-JSON or BibTeX export",
-        description="Add studies from a Zotero/Mendeley export (CSL-JSON or BibTeX) to content/studies.yml; "
+        description="Add studies from a Zotero/Mendeley export (CSL-JSON or BibTeX) to "
+        "content/studies.yml; "
         "existing entries and comments are kept, duplicates by DOI are skipped.",
     )
     imp.add_argument("file", type=Path)
@@ -185,7 +191,11 @@ def _add_build_flags(parser: argparse.ArgumentParser) -> None:
 def _check_project(project: Path) -> str | None:
     missing = [name for name in ("content", "templates") if not (project / name).is_dir()]
     if missing:
-        return f"{project.absolute()} is not a prehab project: it has no {' or '.join(n + '/' for n in missing)} folder (run prehab in the folder holding content/ and templates/, or pass --project)"
+        folders = " or ".join(n + "/" for n in missing)
+        return (
+            f"{project.absolute()} is not a prehab project: it has no {folders} folder (run "
+            "prehab in the folder holding content/ and templates/, or pass --project)"
+        )
     return None
 
 
@@ -211,7 +221,8 @@ def _run_build(args) -> int:
         print_report(exc.report)
         errors = len(exc.report.errors)
         print(
-            f"\nbuild failed: {errors} error{'s' if errors != 1 else ''} in the content; the previous site was left as it was",
+            f"\nbuild failed: {errors} error{'s' if errors != 1 else ''} "
+            "in the content; the previous site was left as it was",
             file=sys.stderr,
         )
         return EXIT_CONTENT
@@ -338,6 +349,7 @@ def _run_import(args) -> int:
     for skipped in result.skipped:
         print(f"skipped {skipped}")
     print(
-        f"{len(result.added)} added, {len(result.skipped)} skipped; write each new study's 'finding' in content/studies.yml"
+        f"{len(result.added)} added, {len(result.skipped)} skipped; "
+        "write each new study's 'finding' in content/studies.yml"
     )
     return EXIT_OK

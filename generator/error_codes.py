@@ -28,7 +28,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "too-large": (
         "error",
-        "A file is larger than the limits in content/site.toml `[limits]` (checked before reading it).",
+        "A file is larger than the limits in content/site.toml "
+        "`[limits]` (checked before reading it).",
         "Split the text, export the image smaller, or raise the limit.",
     ),
     "unsafe-path": (
@@ -38,7 +39,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "output-collision": (
         "error",
-        "Two files would be written to the same place in the site (also when their names differ only by case or accents).",
+        "Two files would be written to the same place in the site "
+        "(also when their names differ only by case or accents).",
         "Rename one of the files listed.",
     ),
     "bad-slug": (
@@ -59,7 +61,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "bad-yaml": (
         "error",
         "The front matter (or studies.yml) is not valid YAML.",
-        "Look at the line and column given: usually a missing quote, a colon inside an unquoted value, or wrong indentation. Put text containing `: ` in double quotes.",
+        "Look at the line and column given: usually a missing quote, a colon inside an "
+        "unquoted value, or wrong indentation. Put text containing `: ` in double quotes.",
     ),
     "wrong-type": (
         "error",
@@ -79,7 +82,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "invalid-field": (
         "error",
         "A field has the wrong type or an out-of-range value.",
-        "The message says what was found and what is expected; quote text that YAML reads as a number, date or yes/no.",
+        "The message says what was found and what is expected; "
+        "quote text that YAML reads as a number, date or yes/no.",
     ),
     "duplicate-slug": (
         "error",
@@ -134,13 +138,16 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "unsafe-url": (
         "error",
-        "A link or image address uses a scheme that is not allowed (javascript:, data:, vbscript:, ...) or leaves the site without a scheme (//host).",
+        "A link or image address uses a scheme that is not allowed (javascript:, "
+        "data:, vbscript:, ...) or leaves the site without a scheme (//host).",
         "Use https://, http://, mailto: or a path on this site.",
     ),
     "unsafe-html": (
         "warning",
-        "Raw HTML in a Markdown body carried something the sanitiser removes (scripts, event handlers, styles, frames, forms).",
-        "Remove it from the text; use Markdown or the allowed elements (figure, details, kbd, ...).",
+        "Raw HTML in a Markdown body carried something the sanitiser "
+        "removes (scripts, event handlers, styles, frames, forms).",
+        "Remove it from the text; use Markdown or the "
+        "allowed elements (figure, details, kbd, ...).",
     ),
     "missing-alt": (
         "error",
@@ -159,12 +166,14 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "card-limit": (
         "error",
-        "Rendering a routine card went over its time or memory limit (site.toml `[pdf] timeout_seconds`, `memory_mb`).",
+        "Rendering a routine card went over its time or memory "
+        "limit (site.toml `[pdf] timeout_seconds`, `memory_mb`).",
         "Simplify the routine or its images; other cards are not affected.",
     ),
     "card-fetch-refused": (
         "error",
-        "A routine card tried to load a file outside content/images/ and templates/, or from the network.",
+        "A routine card tried to load a file outside "
+        "content/images/ and templates/, or from the network.",
         "Use images under content/images/ only.",
     ),
     "broken-link": (
@@ -230,8 +239,10 @@ def errors_markdown() -> str:
         "# Errors and warnings",
         "",
         "Every problem prehab reports has a code (shown by `prehab check --format json`). "
-        "Errors stop the build and leave the previous site in place; warnings never do (unless `prehab check --strict`).",
-        "This page is generated from `generator/error_codes.py` by `prehab schema --docs docs/writing.md`.",
+        "Errors stop the build and leave the previous site in "
+        "place; warnings never do (unless `prehab check --strict`).",
+        "This page is generated from `generator/error_codes.py` "
+        "by `prehab schema --docs docs/writing.md`.",
         "",
         "| code | severity | what it means | how to fix it |",
         "|---|---|---|---|",

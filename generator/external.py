@@ -60,7 +60,8 @@ def check_external(
             f"checking {len(todo)} external links ({len(urls) - len(todo)} checked in the last day)"
         )
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for url, (status, problem) in zip(todo, pool.map(lambda u: probe(u, timeout), todo)):
+        results = pool.map(lambda u: probe(u, timeout), todo)
+        for url, (status, problem) in zip(todo, results, strict=True):
             cache[url] = {"status": status, "problem": problem, "checked": now}
     write_atomic(cache_file, json.dumps(cache, indent=1, sort_keys=True).encode())
     problems = []

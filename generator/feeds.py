@@ -20,13 +20,11 @@ def _stamp(day: dt.date) -> str:
 
 def render_feeds(graph: SiteGraph, page_urls: list[str], html: dict[tuple, str]) -> list[Output]:
     origin = graph.config.origin
+    sitemap = f"{origin}{graph.urls.asset('sitemap.xml')}"
     return [
         Output("feed.xml", _atom(graph, origin, html)),
         Output("sitemap.xml", _sitemap(graph, origin, page_urls)),
-        Output(
-            "robots.txt",
-            f"User-agent: *\nAllow: /\n\nSitemap: {origin}{graph.urls.asset('sitemap.xml')}\n".encode(),
-        ),
+        Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()),
     ]
 
 

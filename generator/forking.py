@@ -47,6 +47,6 @@ def map_in_workers(function, items: list, workers: int, initializer=None, initar
     chunks = [items[i :: workers * 4] for i in range(workers * 4)]
     done: dict = {}
     with fork_pool(workers, initializer, initargs) as pool:
-        for chunk, results in zip(chunks, pool.map(function, chunks)):
-            done.update(zip(chunk, results))
+        for chunk, results in zip(chunks, pool.map(function, chunks), strict=True):
+            done.update(zip(chunk, results, strict=True))
     return [done[item] for item in items]

@@ -229,7 +229,7 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
     inputs = [reuse.inputs(job) if reuse else "" for job in jobs]
     done = [
         reuse.body((job.kind, job.slug), key, sources) if reuse else None
-        for job, key in zip(jobs, inputs)
+        for job, key in zip(jobs, inputs, strict=True)
     ]
     missing = [i for i, parts in enumerate(done) if parts is None]
     if workers > 1 and len(missing) >= PARALLEL_FROM:
@@ -241,13 +241,13 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
         finally:
             _WORKER.clear()
     html: dict[tuple, str] = {}
-    for index, (parts, reads) in zip(missing, converted):
+    for index, (parts, reads) in zip(missing, converted, strict=True):
         done[index] = parts
         if reuse:
             reuse.keep_body(
                 (jobs[index].kind, jobs[index].slug), inputs[index], reads, sources, parts
             )
-    for job, parts in zip(jobs, done):
+    for job, parts in zip(jobs, done, strict=True):
         for part, value in parts.items():
             html[(job.kind, job.slug) + part] = value
     return html

@@ -153,7 +153,7 @@ class Node:
     )  # front-matter key path -> file line
 
     def line_of(self, *loc) -> int:
-        from .load import nearest_line
+        from .front_matter import nearest_line
 
         return nearest_line(self.lines, loc)
 

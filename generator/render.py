@@ -1,6 +1,7 @@
 """Stage 5, render: one context per page, rendered in the Jinja environment
-of generator/jinja_env.py, producing `Output` values in memory. Templates see the site through `view.SiteView`
-(every read recorded), never the graph itself; nothing here reads content."""
+of generator/jinja_env.py, producing `Output` values in memory. Templates see
+the site through `view.SiteView` (every read recorded), never the graph
+itself; nothing here reads content."""
 
 from __future__ import annotations
 
@@ -111,7 +112,8 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
             urls.section("exercises"),
             "exercise_list.html",
             "Exercise library",
-            "Strength and mobility exercises for runners, with doses, cues and the studies behind them.",
+            "Strength and mobility exercises for runners, "
+            "with doses, cues and the studies behind them.",
             {},
         )
     )
@@ -129,7 +131,8 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
             urls.asset("routines/builder/"),
             "builder.html",
             "Build your own routine",
-            "Pick exercises from the library, set the dose and print your own one-page routine card.",
+            "Pick exercises from the library, set the dose "
+            "and print your own one-page routine card.",
             {},
             kind="builder",
         )
@@ -244,7 +247,7 @@ def render_pages(
         report = Report()
         report.add(problems[:1])
         raise ContentErrors(report)
-    for index, (data, reads, _) in zip(missing, results):
+    for index, (data, reads, _) in zip(missing, results, strict=True):
         spec = specs[index]
         outputs[index] = Output(graph.urls.output_path(spec.url), data)
         if reuse:

@@ -1,24 +1,26 @@
 """Stage 3, resolve: turn validated documents into one immutable site graph.
 Every reference (authors, exercises, routines, studies, body areas, images,
 `[[slug]]` links, `[@id]` citations) is checked here, drafts and future
-articles are filtered, doses fall back to the exercise's own, citations are
-numbered and backlinks, taxonomies and related pages are computed."""
+articles are filtered, doses fall back to the exercise's own and citations
+are numbered. Backlinks, related pages and taxonomy terms, derived across all
+nodes, are relations.py's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
-from dataclasses import replace
 
 from .config import BuildOptions, SiteConfig
 from .diagnostics import WARNING, Diagnostic, did_you_mean
 from .links import find_refs
-from .model import Body, Dose, Feature, Node, SiteGraph, Step, Term
+from .model import Body, Dose, Feature, Node, SiteGraph, Step
+from .relations import rank_related, taxonomy_terms, with_backlinks, with_related
 from .sanitize import raw_html_problems, url_problem
 from .schema import FeaturedExercise
 from .urls import RESERVED, Urls, slugify
 from .validate import Document, ValidContent
+
+_rank_related = rank_related  # its old name here, which tests/test_units.py imports
 
 KIND_NAMES = {
     "articles": "article",
@@ -71,7 +73,8 @@ class _Resolver:
                 self.error(
                     doc,
                     1,
-                    f"duplicate slug '{doc.slug}': {other.path} uses it too, so [[{doc.slug}]] would be ambiguous; rename one of the files",
+                    f"duplicate slug '{doc.slug}': {other.path} uses it too, so "
+                    f"[[{doc.slug}]] would be ambiguous; rename one of the files",
                     "duplicate-slug",
                 )
             else:
@@ -80,7 +83,8 @@ class _Resolver:
                 self.error(
                     doc,
                     1,
-                    f"a page may not be called '{doc.slug}': /{doc.slug}/ belongs to the site itself; rename the file",
+                    f"a page may not be called '{doc.slug}': /{doc.slug}/ "
+                    "belongs to the site itself; rename the file",
                     "reserved-slug",
                 )
 
@@ -95,7 +99,8 @@ class _Resolver:
             self.error(
                 doc,
                 line,
-                f"{name} '{slug}' is a draft or scheduled for later, so it is not published; publish it, remove the reference, or build with --drafts/--future",
+                f"{name} '{slug}' is a draft or scheduled for later, so it is not published; "
+                "publish it, remove the reference, or build with --drafts/--future",
                 "unpublished-ref",
             )
         else:
@@ -103,7 +108,8 @@ class _Resolver:
             self.error(
                 doc,
                 line,
-                f"unknown {name} '{slug}': create content/{kind}/{slug}.md or fix the name{did_you_mean(slug, known, name + 's')}",
+                f"unknown {name} '{slug}': create content/{kind}/{slug}.md "
+                f"or fix the name{did_you_mean(slug, known, name + 's')}",
                 "unknown-ref",
             )
         return False
@@ -117,7 +123,8 @@ class _Resolver:
         self.error(
             doc,
             line,
-            f"unknown study '{study_id}': add it to content/studies.yml or fix the id{did_you_mean(study_id, self.studies, 'studies')}",
+            f"unknown study '{study_id}': add it to content/studies.yml or "
+            f"fix the id{did_you_mean(study_id, self.studies, 'studies')}",
             "unknown-study",
         )
         return False
@@ -131,7 +138,8 @@ class _Resolver:
                 self.error(
                     doc,
                     doc.line_of(("body_areas", i)),
-                    f"unknown body area '{area}': the areas are listed in content/site.toml under [body_areas]{did_you_mean(area, self.config.body_areas, 'body areas')}",
+                    f"unknown body area '{area}': the areas are listed in content/site.toml under "
+                    f"[body_areas]{did_you_mean(area, self.config.body_areas, 'body areas')}",
                     "unknown-area",
                 )
         return tuple(good)
@@ -144,7 +152,8 @@ class _Resolver:
             self.error(
                 doc,
                 line,
-                f"{field} '{src}' points to another site; copy the image under content/images/ so the site makes no outside requests",
+                f"{field} '{src}' points to another site; copy the image "
+                "under content/images/ so the site makes no outside requests",
                 "external-image",
             )
         elif path in self.content.images:
@@ -154,7 +163,8 @@ class _Resolver:
             self.error(
                 doc,
                 line,
-                f"missing image '{src}': image paths are relative to content/, e.g. images/exercises/goblet-squat.svg{close}",
+                f"missing image '{src}': image paths are relative to "
+                f"content/, e.g. images/exercises/goblet-squat.svg{close}",
                 "missing-image",
             )
 
@@ -164,7 +174,8 @@ class _Resolver:
                 Diagnostic(
                     doc.path,
                     line,
-                    f"removed unsafe HTML: {what}; content may not carry scripts, event handlers, styles, frames or forms",
+                    f"removed unsafe HTML: {what}; content may not carry "
+                    "scripts, event handlers, styles, frames or forms",
                     severity=WARNING,
                     code="unsafe-html",
                 )
@@ -190,7 +201,9 @@ class _Resolver:
                     self.error(
                         doc,
                         ref.line,
-                        f"unknown link [[{ref.target}]]: [[...]] takes the file name (without .md) of an article, exercise, routine or page{did_you_mean(ref.target, self.slug_owner, 'slugs')}",
+                        f"unknown link [[{ref.target}]]: [[...]] takes the file "
+                        "name (without .md) of an article, exercise, routine or "
+                        f"page{did_you_mean(ref.target, self.slug_owner, 'slugs')}",
                         "unknown-link",
                     )
             elif ref.kind == "url":
@@ -203,7 +216,8 @@ class _Resolver:
                     self.error(
                         doc,
                         ref.line,
-                        f"image '{ref.target}' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf]({ref.target})",
+                        f"image '{ref.target}' has no alt text: write what it shows between "
+                        f"the brackets, e.g. ![A runner stretching a calf]({ref.target})",
                         "missing-alt",
                     )
 
@@ -314,14 +328,14 @@ class _Resolver:
     def run(self) -> tuple[SiteGraph, list[Diagnostic]]:
         self.check_slugs()
         nodes = [self.node(doc) for doc in sorted(self.published.values(), key=lambda d: d.path)]
-        nodes = _with_backlinks(nodes)
+        nodes = with_backlinks(nodes)
         by_kind = defaultdict(list)
         for node in nodes:
             by_kind[node.kind].append(node)
         articles = sorted(by_kind["articles"], key=lambda n: (-n.meta.date.toordinal(), n.slug))
         exercises = sorted(by_kind["exercises"], key=lambda n: (n.title.lower(), n.slug))
-        articles = _with_related(articles, lambda n: set(n.tags) | {"area:" + a for a in n.areas})
-        exercises = _with_related(
+        articles = with_related(articles, lambda n: set(n.tags) | {"area:" + a for a in n.areas})
+        exercises = with_related(
             exercises, lambda n: set(n.areas) | {"muscle:" + m.lower() for m in n.meta.muscles}
         )
         graph_nodes = (
@@ -337,8 +351,8 @@ class _Resolver:
             authors=tuple(sorted(by_kind["authors"], key=lambda n: (n.title.lower(), n.slug))),
             pages=tuple(sorted(by_kind["pages"], key=lambda n: n.slug)),
             studies=dict(sorted(self.studies.items())),
-            tags=self.terms("tags", articles, {}),
-            areas=self.terms("body-areas", graph_nodes, self.config.body_areas),
+            tags=taxonomy_terms("tags", articles, {}, self.urls),
+            areas=taxonomy_terms("body-areas", graph_nodes, self.config.body_areas, self.urls),
             images=self.content.images,
             image_refs=dict(sorted(self.image_refs.items())),
             build_date=self.today,
@@ -347,30 +361,6 @@ class _Resolver:
         )
         self.warn_unused(graph)
         return graph, self.problems
-
-    def terms(self, taxonomy: str, nodes, names: dict[str, str]) -> tuple[Term, ...]:
-        members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        display: dict[str, str] = dict(names)
-        for node in nodes:
-            if taxonomy == "tags":
-                for tag_text, slug in zip(dict.fromkeys(node.meta.tags), node.tags):
-                    display.setdefault(slug, tag_text)
-                    members[slug][node.kind].append(node.slug)
-            else:
-                for area in node.areas:
-                    members[area][node.kind].append(node.slug)
-        return tuple(
-            Term(
-                taxonomy,
-                slug,
-                display[slug],
-                self.urls.term(taxonomy, slug),
-                tuple(members[slug]["articles"]),
-                tuple(members[slug]["exercises"]),
-                tuple(members[slug]["routines"]),
-            )
-            for slug in sorted(members, key=lambda s: display[s].lower())
-        )
 
     def warn_unused(self, graph: SiteGraph) -> None:
         path = self.content.studies_path
@@ -396,61 +386,3 @@ class _Resolver:
                         code="unused-exercise",
                     )
                 )
-
-
-def _with_backlinks(nodes: list[Node]) -> list[Node]:
-    used_in = defaultdict(list)
-    for node in nodes:
-        for feature in node.features:
-            used_in[("exercises", feature.exercise)].append((node.kind, node.slug))
-        for step in node.steps:
-            used_in[("exercises", step.exercise)].append((node.kind, node.slug))
-        if node.kind == "articles" and node.meta.routine:
-            used_in[("routines", node.meta.routine)].append((node.kind, node.slug))
-        if node.kind == "articles":
-            used_in[("authors", node.meta.author)].append((node.kind, node.slug))
-    return [
-        replace(n, used_in=tuple(dict.fromkeys(sorted(used_in[(n.kind, n.slug)])))) for n in nodes
-    ]
-
-
-def _with_related(nodes: list[Node], features, limit: int = 3) -> list[Node]:
-    """Most shared features first, then the order `nodes` came in (recency)."""
-    ranked = _rank_related(tuple(frozenset(features(n)) for n in nodes), limit)
-    return [
-        replace(node, related=tuple(nodes[j].slug for j in ranked[i]))
-        for i, node in enumerate(nodes)
-    ]
-
-
-@functools.lru_cache(maxsize=4)
-def _rank_related(keys: tuple[frozenset, ...], limit: int) -> tuple[tuple[int, ...], ...]:
-    """For each position, the positions sharing most features (ties: the
-    lower position first). Each feature is a bit mask over positions; a
-    running count of masks ("shares at least c features") finds the best
-    without counting every pair. A pure function, memoised: an edit that
-    changes no tag or area (the usual edit in the dev server) reuses it."""
-    holders: dict[str, int] = defaultdict(int)
-    for i, key_set in enumerate(keys):
-        for key in key_set:
-            holders[key] |= 1 << i
-    ranked = []
-    for i, key_set in enumerate(keys):
-        at_least = [-1] + [0] * len(
-            key_set
-        )  # at_least[c]: positions sharing c or more of these features
-        for key in key_set:
-            mask = holders[key]
-            for c in range(len(key_set), 0, -1):
-                at_least[c] |= at_least[c - 1] & mask
-        picked: list[int] = []
-        more = 0  # positions sharing more than c
-        for c in range(len(key_set), 0, -1):
-            exactly = at_least[c] & ~more & ~(1 << i)
-            more = at_least[c]
-            while exactly and len(picked) < limit:
-                lowest = exactly & -exactly
-                picked.append(lowest.bit_length() - 1)
-                exactly ^= lowest
-        ranked.append(tuple(picked))
-    return tuple(ranked)

@@ -59,7 +59,10 @@ def url_problem(raw: str) -> str | None:
         return f"'{raw}' is a protocol-relative address (it leaves the site); write it in full with https://"
     scheme = urlsplit(text).scheme.lower() if ":" in text.split("/", 1)[0] else ""
     if scheme and scheme not in ALLOWED_SCHEMES:
-        return f"'{raw}' uses '{scheme}:', which is not allowed; links may only be https, http, mailto or paths on this site"
+        return (
+            f"'{raw}' uses '{scheme}:', which is not allowed; links may only be https, http, "
+            "mailto or paths on this site"
+        )
     if scheme in ("http", "https"):
         host = urlsplit(text).hostname or ""
         if not host or ("." not in host and host != "localhost") or " " in raw.strip():

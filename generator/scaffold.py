@@ -45,10 +45,12 @@ def _quote(text: str) -> str:
 
 def template_for(kind: str, title: str, project: Path, today: dt.date) -> str:
     t = _quote(title)
+    # a line ending in a backslash goes on in the next one: the file gets one line
     if kind == "article":
         return f"""---
 title: {t}
-date: {today.isoformat()}          # publication date; articles dated later stay unpublished until then
+date: {today.isoformat()}          # publication date; articles dated later stay \
+unpublished until then
 # updated: {today.isoformat()}     # when you revise it later
 summary: "One or two sentences for lists, search results and social cards (at most 300 characters)."
 author: {_first(project, "authors", "your-author-slug")}          # a file name in content/authors/
@@ -57,7 +59,8 @@ body_areas: [{_first_area(project)}]     # from [body_areas] in content/site.tom
 # hero:
 #   image: images/articles/your-image.svg   # relative to content/
 #   alt: "What the picture shows"
-exercises: []              # exercise slugs in order, or {{exercise: slug, why: "why it helps here"}}
+exercises: []              # exercise slugs in order, or \
+{{exercise: slug, why: "why it helps here"}}
 # routine: a-routine-slug  # the routine readers should follow
 draft: true                # remove this line (or set false) to publish
 ---
@@ -65,7 +68,8 @@ Start with a short, reassuring opening.
 
 ## What causes it
 
-Cite studies like this: `[@study-id]`, and link other pages like this: `[[goblet-squat]]` (without the backticks).
+Cite studies like this: `[@study-id]`, and link other pages like this: `[[goblet-squat]]` \
+(without the backticks).
 
 ## How to fix it
 """
@@ -73,7 +77,8 @@ Cite studies like this: `[@study-id]`, and link other pages like this: `[[goblet
         return f"""---
 title: {t}
 summary: "One sentence: what it is and what it does (at most 300 characters)."
-why_it_works: "Why it helps runners, in a sentence or two; cite studies with `[@study-id]` (without the backticks)."
+why_it_works: "Why it helps runners, in a sentence or two; cite studies with `[@study-id]` \
+(without the backticks)."
 body_areas: [{_first_area(project)}]     # at least one, from content/site.toml
 muscles: []                # e.g. [glutes, hamstrings]
 equipment: []              # [] means bodyweight only
@@ -103,7 +108,8 @@ body_areas: [{_first_area(project)}]
 times_per_week: 3          # 1 to 7
 weeks: 6                   # rows of the tracker on the printable card
 minutes: 20
-exercises:                 # in order; sets/reps/seconds/per_side/rest_seconds/note override the exercise's dose
+exercises:                 # in order; sets/reps/seconds/per_side/rest_seconds/note override \
+the exercise's dose
   - exercise: {_first(project, "exercises", "an-exercise-slug")}
 studies: []
 draft: true                # remove this line (or set false) to publish

@@ -70,7 +70,8 @@ class FeaturedExercise(Strict):
 class Article(Strict):
     title: Text
     date: dt.date = Field(
-        description="Publication date; a later date keeps the article unpublished until then (or build with --future)."
+        description="Publication date; a later date keeps the article unpublished until then "
+        "(or build with --future)."
     )
     updated: dt.date | None = Field(default=None, description="When the article was last revised.")
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -86,7 +87,8 @@ class Article(Strict):
     )
     exercises: tuple[Slug | FeaturedExercise, ...] = Field(
         default=(),
-        description='Featured exercises in order: a slug, or {exercise: slug, why: "..."} to explain it for this article.',
+        description='Featured exercises in order: a slug, or {exercise: slug, why: "..."} to '
+        "explain it for this article.",
     )
     routine: Slug | None = Field(
         default=None, description="The routine readers should follow (a slug)."

@@ -97,12 +97,13 @@ class Preview:
                 )
             except ContentErrors as exc:
                 return self._failed(reason, [d.format() for d in exc.report.errors])
-            except Exception as exc:  # a bug in prehab: loud in the terminal, shown in the overlay, server keeps going
+            except Exception as exc:  # a prehab bug: logged, shown in the overlay, server goes on
                 self.log("".join(traceback.format_exception(exc)).rstrip())
                 return self._failed(
                     reason,
                     [
-                        f"this is a bug in prehab ({type(exc).__name__}: {exc}); the traceback is in the terminal"
+                        f"this is a bug in prehab ({type(exc).__name__}: {exc}); "
+                        "the traceback is in the terminal"
                     ],
                 )
             self.errors = []
@@ -110,7 +111,8 @@ class Preview:
             self.cards_due = bool(result.updating)
             ms = (time.perf_counter() - start) * 1000
             self.log(
-                f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} in {ms:.0f} ms ({reason}; {result.files} files written)"
+                f"rebuilt {result.pages_rendered} page{'s' if result.pages_rendered != 1 else ''} "
+                f"in {ms:.0f} ms ({reason}; {result.files} files written)"
             )
             self.on_reload()
             return result.pages_rendered
@@ -285,12 +287,17 @@ def error_overlay(errors: list[str]) -> str:
     items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
     count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
     return (
-        '<div id="prehab-errors" role="alertdialog" aria-modal="true" aria-labelledby="prehab-errors-title" '
-        'style="position:fixed;inset:0;z-index:1000;overflow:auto;background:rgb(255 253 249 / .97);color:#1d2a30;'
+        '<div id="prehab-errors" role="alertdialog" '
+        'aria-modal="true" aria-labelledby="prehab-errors-title" '
+        'style="position:fixed;inset:0;z-index:1000;overflow:auto;'
+        "background:rgb(255 253 249 / .97);color:#1d2a30;"
         'padding:2rem 1.2rem;font:1rem/1.5 system-ui,sans-serif">'
-        '<div style="max-width:52rem;margin:auto;border-left:6px solid #b4501c;padding-left:1.2rem">'
-        f'<h1 id="prehab-errors-title" style="font-family:Georgia,serif;margin:0 0 .5rem">The build failed: {count}</h1>'
-        "<p>Fix them and save: this page reloads by itself. The last good version of the site is kept underneath.</p>"
+        '<div style="max-width:52rem;margin:auto;'
+        'border-left:6px solid #b4501c;padding-left:1.2rem">'
+        '<h1 id="prehab-errors-title" style="font-family:Georgia,serif;margin:0 0 .5rem">'
+        f"The build failed: {count}</h1>"
+        "<p>Fix them and save: this page reloads by itself. The "
+        "last good version of the site is kept underneath.</p>"
         f'<ul style="padding-left:1.2rem">{items}</ul></div></div>'
     )
 
@@ -326,7 +333,8 @@ def serve(
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(
-                f"error: port {port} is already in use (another prehab serve?); try: prehab serve --port {port + 1}",
+                f"error: port {port} is already in use (another prehab serve?); "
+                f"try: prehab serve --port {port + 1}",
                 file=sys.stderr,
             )
             return 2

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean
-from .load import LineMap, LoadedContent, nearest_line
+from .front_matter import LineMap, nearest_line
+from .load import LoadedContent
 from .schema import MODELS, SLUG_HINT, Study
 from .urls import is_slug
 

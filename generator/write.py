@@ -33,11 +33,13 @@ def check_output_folder(out: Path, project: Path) -> None:
     }
     if out in forbidden or out in project.resolve().parents:
         raise UnsafeOutput(
-            f"refusing to build into {out}: it is not a folder for build output; choose another --output"
+            f"refusing to build into {out}: it is not a "
+            "folder for build output; choose another --output"
         )
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise UnsafeOutput(
-            f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); empty it or choose another --output"
+            f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); "
+            "empty it or choose another --output"
         )
 
 

@@ -1,5 +1,6 @@
 """Reuse machinery, beside the pipeline (kept free of imports, so the
-"nothing changed" check of `prehab build` starts without loading pydantic): nothing in the pipeline imports it.
+"nothing changed" check of `prehab build` starts without loading pydantic):
+nothing in the pipeline imports it.
 A stage takes at most one optional `Reuse` value and returns the same result
 with it or without it (tests/test_edit_matrix.py proves it edit by edit).
 

@@ -65,7 +65,8 @@ def check(project: Path, output: Path, options: object, today: object) -> Check:
 
 def unchanged_summary(stamp: Stamp, output: Path, seconds: float) -> str:
     return (
-        f"Nothing changed since the last build: {stamp.totals['pages']} pages and {stamp.totals['pdfs']} PDFs "
+        f"Nothing changed since the last build: {stamp.totals['pages']} "
+        f"pages and {stamp.totals['pdfs']} PDFs "
         f"in {output} are up to date (checked in {seconds:.2f} s)"
     )
 
@@ -109,7 +110,8 @@ def input_hash(
                 with open(path, "rb") as handle:
                     sha = hashlib.file_digest(handle, "sha256").hexdigest()
             else:  # a symlink, FIFO or device: never read it (load reports it)
-                sha = f"special {info.st_mode} {os.readlink(path) if stat.S_ISLNK(info.st_mode) else ''}"
+                target = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
+                sha = f"special {info.st_mode} {target}"
             files[path] = [info.st_size, info.st_mtime_ns, sha]
         except OSError as exc:  # unreadable, or gone since the listing: the build itself will say
             sha = f"unreadable {exc.errno}"

@@ -130,7 +130,8 @@ def render_cards(
         count = workers or min(len(misses), os.cpu_count() or 1)
         if progress:
             progress(
-                f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on {count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)"
+                f"rendering {len(misses)} PDF card{'s' if len(misses) != 1 else ''} on "
+                f"{count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)"
             )
         settings = graph.config.pdf
         rendered = run_limited(
@@ -140,14 +141,15 @@ def render_cards(
             settings.timeout_seconds,
             settings.memory_mb * 2**20,
         )
-        for i, ((card, job), made) in enumerate(zip(misses, rendered), start=1):
+        for i, ((card, job), made) in enumerate(zip(misses, rendered, strict=True), start=1):
             done[card.key] = made
             if isinstance(made, Exceeded):
                 result.problems.append(
                     Diagnostic(
                         job.source,
                         None,
-                        f"card rendering exceeded {made} for the {card.size} card; simplify the routine or its images",
+                        f"card rendering exceeded {made} for the {card.size} "
+                        "card; simplify the routine or its images",
                         code="card-limit",
                     )
                 )
@@ -170,7 +172,9 @@ def render_cards(
                     Diagnostic(
                         card.source,
                         None,
-                        f"routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)",
+                        f"routine card refers to '{url}', which prehab will not fetch: a "
+                        "card may only use files under content/images/ "
+                        "and templates/ (no network, no other folders)",
                         code="card-fetch-refused",
                     )
                 )
@@ -179,7 +183,10 @@ def render_cards(
                 Diagnostic(
                     card.source,
                     None,
-                    f"routine card does not fit on one {card.size} page: {len(node.steps)} exercises and a {node.meta.weeks}-week tracker need {made.pages} pages even in the most compact layout (two columns, no pictures, one cue each); split the routine or shorten 'weeks'",
+                    f"routine card does not fit on one {card.size} page: {len(node.steps)} "
+                    f"exercises and a {node.meta.weeks}-week tracker need {made.pages} "
+                    "pages even in the most compact layout (two columns, no "
+                    "pictures, one cue each); split the routine or shorten 'weeks'",
                     code="card-overflow",
                 )
             )
