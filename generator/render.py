@@ -224,7 +224,7 @@ def render_pages(
             noindex=True,
         )
     )
-    site_wide = (graph.config, assets)
+    site_wide = reuse.inputs((graph.config, assets)) if reuse else b""  # read by every page
     outputs: list[Output | None] = []
     inputs, missing = [], []
     for index, spec in enumerate(specs):
