@@ -152,7 +152,8 @@ def measure(n: int, runs: int, work: Path, tools: dict) -> dict:
         if template is not None:
             times = []
             for i in range(runs):
-                # a change every article page shows (inside the page's markup, so every tool must re-render it)
+                # a change every article page shows (inside the page's markup, so every tool
+                # must re-render it)
                 template.write_text(
                     template.read_text().replace("</article>", f"<!-- change {i} --></article>", 1)
                 )
@@ -184,16 +185,21 @@ def measure(n: int, runs: int, work: Path, tools: dict) -> dict:
     cards = re.search(r"\((\d+) rendered", stages.stdout)
     if pdf and cards and int(cards.group(1)):
         results["cards"] = (
-            f"{cards.group(1)} PDF cards rendered in {float(pdf.group(1)):.2f} s, {float(pdf.group(1)) / int(cards.group(1)):.3f} s per card"
+            f"{cards.group(1)} PDF cards rendered in {float(pdf.group(1)):.2f} s, "
+            f"{float(pdf.group(1)) / int(cards.group(1)):.3f} s per card"
         )
     return results
 
 
 def report(n: int, results: dict) -> None:
     print(
-        f"\nN = {n} articles ({n // 10} exercises, {n // 40} routines for prehab); medians in seconds"
+        f"\nN = {n} articles ({n // 10} exercises, {n // 40} routines for prehab); "
+        "medians in seconds"
     )
-    header = f"{'measure':<14}{'prehab':>10}{'Hugo':>10}{'Pelican':>10}{'prehab/Hugo':>13}{'prehab/Pelican':>16}"
+    header = (
+        f"{'measure':<14}{'prehab':>10}{'Hugo':>10}{'Pelican':>10}"
+        f"{'prehab/Hugo':>13}{'prehab/Pelican':>16}"
+    )
     print(header)
     print("-" * len(header))
     for measure in ("cold", "unchanged", "one article", "one exercise", "template", "memory_mb"):
@@ -238,14 +244,18 @@ def main() -> None:
         hugo = shutil.which("hugo")
         if not hugo:
             raise SystemExit(
-                "Hugo is not installed: apt-get install hugo (make bench does this as root on Debian)."
+                "Hugo is not installed: apt-get install hugo "
+                "(make bench does this as root on Debian)."
             )
         tools = {"hugo": hugo, "pelican": pelican_bin()}
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[
             1
         ]
+        pelican_version = subprocess.run(
+            [str(tools["pelican"]), "--version"], capture_output=True, text=True
+        ).stdout.strip()
         print(
-            f"Hugo {version}; Pelican {subprocess.run([str(tools['pelican']), '--version'], capture_output=True, text=True).stdout.strip()}; "
+            f"Hugo {version}; Pelican {pelican_version}; "
             f"prehab with Python-Markdown; {__import__('os').cpu_count()} cores"
         )
         for n in args.sizes:
@@ -267,7 +277,8 @@ def main() -> None:
                     project,
                 )
                 print(
-                    f"{n:>7} articles: {seconds:7.2f} s ({seconds / n * 1000:.2f} ms per article), peak {kb / 1024:.0f} MB"
+                    f"{n:>7} articles: {seconds:7.2f} s ({seconds / n * 1000:.2f} ms per article), "
+                    f"peak {kb / 1024:.0f} MB"
                 )
                 shutil.rmtree(work / f"out-scale-{n}", ignore_errors=True)
                 shutil.rmtree(project, ignore_errors=True)

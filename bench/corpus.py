@@ -15,9 +15,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = (
-    "runner load tendon strength knee hip calf week mileage pace rest recovery training muscle plan "
-    "gradual stride cadence soreness sleep stress warm easy hill long interval tempo volume habit "
-    "progress squat bridge balance ankle foot shin back core glute hamstring quadriceps stiffness"
+    "runner load tendon strength knee hip calf week mileage pace rest recovery training muscle "
+    "plan gradual stride cadence soreness sleep stress warm easy hill long interval tempo volume "
+    "habit progress squat bridge balance ankle foot shin back core glute hamstring quadriceps "
+    "stiffness"
 ).split()
 AREAS = ["lower-back", "hip", "knee", "shin", "achilles", "foot"]
 
@@ -91,17 +92,21 @@ def write_corpus(
     exercises = [f"exercise-{i:04d}" for i in range(exercises or max(3, n // 10))]
     for i, slug in enumerate(exercises):
         dose = (
-            f"{{sets: 3, reps: {rng.randint(6, 15)}, per_side: {str(rng.random() < 0.5).lower()}, rest_seconds: 60}}"
+            f"{{sets: 3, reps: {rng.randint(6, 15)}, "
+            f"per_side: {str(rng.random() < 0.5).lower()}, rest_seconds: 60}}"
             if i % 3
             else "{sets: 3, seconds: 30}"
         )
         (out / f"content/exercises/{slug}.md").write_text(
-            f"---\ntitle: Exercise {i} {rng.choice(WORDS)}\nsummary: {sentence(rng, 12)}\nwhy_it_works: {sentence(rng, 16)} [@{rng.choice(studies)}]\n"
-            f"body_areas: [{', '.join(rng.sample(AREAS, 2))}]\nmuscles: [{rng.choice(WORDS)}]\nequipment: []\nlevel: beginner\n"
-            f"image:\n  src: images/exercises/{images[i % len(images)]}\n  alt: A person doing exercise {i}\n"
-            f"dose: {dose}\ncues: [{sentence(rng, 5)[:-1]}, {sentence(rng, 5)[:-1]}, {sentence(rng, 4)[:-1]}]\n---\n"
-            + "\n".join(f"{k}. {sentence(rng, 10)}" for k in range(1, 6))
-            + "\n"
+            f"---\ntitle: Exercise {i} {rng.choice(WORDS)}\nsummary: {sentence(rng, 12)}\n"
+            f"why_it_works: {sentence(rng, 16)} [@{rng.choice(studies)}]\n"
+            f"body_areas: [{', '.join(rng.sample(AREAS, 2))}]\nmuscles: [{rng.choice(WORDS)}]\n"
+            "equipment: []\nlevel: beginner\n"
+            f"image:\n  src: images/exercises/{images[i % len(images)]}\n"
+            f"  alt: A person doing exercise {i}\n"
+            f"dose: {dose}\n"
+            f"cues: [{sentence(rng, 5)[:-1]}, {sentence(rng, 5)[:-1]}, {sentence(rng, 4)[:-1]}]\n"
+            "---\n" + "\n".join(f"{k}. {sentence(rng, 10)}" for k in range(1, 6)) + "\n"
         )
     routines = [f"routine-{i:03d}" for i in range(routines or max(1, n // 40))]
     for i, slug in enumerate(routines):
@@ -109,7 +114,8 @@ def write_corpus(
             f"  - exercise: {e}" for e in rng.sample(exercises, min(4, len(exercises)))
         )
         (out / f"content/routines/{slug}.md").write_text(
-            f"---\ntitle: Routine {i}\nsummary: {sentence(rng, 10)}\nbody_areas: [{rng.choice(AREAS)}]\ntimes_per_week: 3\nweeks: 6\nminutes: 20\n"
+            f"---\ntitle: Routine {i}\nsummary: {sentence(rng, 10)}\n"
+            f"body_areas: [{rng.choice(AREAS)}]\ntimes_per_week: 3\nweeks: 6\nminutes: 20\n"
             f"exercises:\n{steps}\n---\n{paragraph(rng)}\n"
         )
     slugs = [f"article-{i:05d}" for i in range(n)]
@@ -117,9 +123,12 @@ def write_corpus(
         featured = rng.sample(exercises, 3)
         day = 1 + i % 28
         (out / f"content/articles/{slug}.md").write_text(
-            f"---\ntitle: Article {i}, {sentence(rng, 6)[:-1].lower()}\ndate: 2025-{1 + i % 12:02d}-{day:02d}\nsummary: {sentence(rng, 20)}\n"
-            f"author: {'maria-lindqvist' if i % 2 else 'tom-okafor'}\ntags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\n"
-            f"body_areas: [{rng.choice(AREAS)}]\nexercises: [{', '.join(featured)}]\nroutine: {rng.choice(routines)}\n---\n"
+            f"---\ntitle: Article {i}, {sentence(rng, 6)[:-1].lower()}\n"
+            f"date: 2025-{1 + i % 12:02d}-{day:02d}\nsummary: {sentence(rng, 20)}\n"
+            f"author: {'maria-lindqvist' if i % 2 else 'tom-okafor'}\n"
+            f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\n"
+            f"body_areas: [{rng.choice(AREAS)}]\nexercises: [{', '.join(featured)}]\n"
+            f"routine: {rng.choice(routines)}\n---\n"
             + article_body(rng, studies, featured, slugs[:i][-50:])
         )
     return out

@@ -109,7 +109,9 @@ def main() -> None:
                 time.sleep(0.3)
             article.write_text(original)
         site = (
-            f"generated site of {args.articles} articles, {args.exercises or args.articles // 10} exercises, {args.routines or args.articles // 40} routines"
+            f"generated site of {args.articles} articles, "
+            f"{args.exercises or args.articles // 10} exercises, "
+            f"{args.routines or args.articles // 40} routines"
             if args.articles
             else "demo site"
         )
@@ -117,7 +119,8 @@ def main() -> None:
         median = statistics.median(times)
         baseline = statistics.median(reloads)
         print(
-            f"median edit-to-reload {median * 1000:.0f} ms; plain tab reload {baseline * 1000:.0f} ms "
+            f"median edit-to-reload {median * 1000:.0f} ms; "
+            f"plain tab reload {baseline * 1000:.0f} ms "
             f"(ratio {median / baseline:.1f}x)"
         )
         print("server log (last rebuilds):")

@@ -129,7 +129,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 TODAY = dt.date(2026, 11, 25)
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 30" width="40" height="30"><title>figure</title><rect width="40" height="30" fill="#0f5257"/></svg>\n'
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 30" width="40" height="30">'
+    '<title>figure</title><rect width="40" height="30" fill="#0f5257"/></svg>\n'
+)
 
 MINIMAL: dict[str, str] = {
     "content/site.toml": """\

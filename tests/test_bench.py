@@ -10,7 +10,8 @@ from conftest import REPO
 
 
 def test_the_benchmark_runs_on_a_small_generated_site(tmp_path):
-    # its work folder (tempfile.mkdtemp) in this test's folder, and no bench/__pycache__ in the repository
+    # its work folder (tempfile.mkdtemp) in this test's folder, and no bench/__pycache__ in the
+    # repository
     env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         [sys.executable, str(REPO / "bench/compare.py"), "--smoke"],

@@ -134,7 +134,8 @@ def test_search_filters_by_type_and_area_and_keeps_them_in_the_url(site):
     page.get_by_role("checkbox", name="Exercise").check()
     page.wait_for_function("() => location.search.includes('type=Exercise')")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.search-result .kind')].every(k => k.textContent === 'Exercise')"
+        "() => [...document.querySelectorAll('.search-result .kind')]"
+        ".every(k => k.textContent === 'Exercise')"
     )
     assert page.locator(".search-result").count() >= 1
     page.reload()

@@ -249,7 +249,8 @@ def test_keyboard_only_add_and_move(page):
     tab_to(
         page,
         "the sets of Glute bridge",
-        "el.id && el.id.endsWith('-sets') && el.closest('.b-item').textContent.includes('Glute bridge')",
+        "el.id && el.id.endsWith('-sets')"
+        " && el.closest('.b-item').textContent.includes('Glute bridge')",
         key="Shift+Tab",
     )
     page.keyboard.press("Control+a")
@@ -259,9 +260,12 @@ def test_keyboard_only_add_and_move(page):
 
 def test_every_control_is_labelled_and_every_action_is_a_button(page):
     open_builder(page, "?e=goblet-squat,side-plank")
-    unlabelled = page.evaluate("""[...document.querySelectorAll('#builder input, #builder select, #builder textarea')]
-        .filter(el => !(el.labels && el.labels.length && el.labels[0].textContent.trim()) && !el.getAttribute('aria-label'))
-        .map(el => el.outerHTML)""")
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('#builder input, #builder select, #builder textarea')]\n"
+        "        .filter(el => !(el.labels && el.labels.length && el.labels[0].textContent.trim())"
+        " && !el.getAttribute('aria-label'))\n"
+        "        .map(el => el.outerHTML)"
+    )
     assert unlabelled == []
     assert page.evaluate(
         "[...document.querySelectorAll('#builder button')].every(b => b.type === 'button')"
@@ -305,6 +309,7 @@ def test_dose_words_read_like_the_site(page, library):
         zip(
             page.locator(".b-lib-name").all_text_contents(),
             page.locator(".b-lib-dose").all_text_contents(),
+            strict=True,
         )
     )
     assert shown == {ex["title"]: ex["dose_text"] for ex in library["exercises"]}
@@ -336,18 +341,24 @@ def test_dose_words_read_like_the_site(page, library):
 def test_library_search_and_filters(page, library):
     open_builder(page)
     lib = library_region(page)
-    visible = lambda: lib.locator(".b-lib-item:visible .b-lib-name").all_text_contents()  # noqa: E731
+
+    def visible():
+        return lib.locator(".b-lib-item:visible .b-lib-name").all_text_contents()
+
     assert len(visible()) == len(library["exercises"])
     page.get_by_role("searchbox", name="Search exercises").fill("Calf raise")
-    words = lambda ex: " ".join(
-        [
-            ex["title"],
-            ex["summary"],
-            ex["level"],
-            *ex["equipment"],
-            *(a["name"] for a in ex["areas"]),
-        ]
-    ).lower()  # noqa: E731
+
+    def words(ex):
+        return " ".join(
+            [
+                ex["title"],
+                ex["summary"],
+                ex["level"],
+                *ex["equipment"],
+                *(a["name"] for a in ex["areas"]),
+            ]
+        ).lower()
+
     calf = sorted(
         ex["title"] for ex in library["exercises"] if "calf" in words(ex) and "raise" in words(ex)
     )
@@ -388,7 +399,8 @@ def test_copy_link_and_start_over(page):
     open_builder(page, "?title=Calves&e=heavy-calf-raise,seated-calf-raise")
     page.get_by_role("button", name="Copy link").click()
     share = page.get_by_role("textbox", name="Link to this routine (copy it to share or bookmark)")
-    # the clipboard may be refused (headless, no permission): then the link is shown, selected, to copy by hand
+    # the clipboard may be refused (headless, no permission): then the link is shown, selected,
+    # to copy by hand
     expect(page.locator("[data-copy]").filter(has_text="Link copied").or_(share)).to_be_visible()
     if share.is_visible():
         assert share.input_value() == page.url

@@ -61,7 +61,8 @@ DIFF_WIDTH = 240  # characters of each diff line (minified CSS is one long line)
 
 def svg(width: int, height: int, colour: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}">'
         f'<title>figure</title><rect width="{width}" height="{height}" fill="{colour}"/></svg>\n'
     )
 
@@ -406,7 +407,8 @@ def _(p):
     p.replace(
         SITE,
         'description = "A small fixture publication about running injuries."\n',
-        'description = "A small fixture publication about running injuries."\narticles_per_page = 1\n',
+        'description = "A small fixture publication about running injuries."\n'
+        "articles_per_page = 1\n",
     )
 
 
@@ -642,7 +644,8 @@ def _(p):
     p.replace(
         ROUTINE,
         "studies: [jones-2019-walking]\n",
-        "  - exercise: zz-drill-02\n    sets: 1\n    seconds: 40\n    note: Finish easy\nstudies: [jones-2019-walking]\n",
+        "  - exercise: zz-drill-02\n    sets: 1\n    seconds: 40\n    note: Finish easy\n"
+        "studies: [jones-2019-walking]\n",
     )
 
 
@@ -847,7 +850,8 @@ def _(p):
 def _(p):
     p.append(
         STUDIES,
-        "lee-2021-hops:\n  title: Hops for knees\n  authors:\n  - Min Lee\n  year: 2021\n  journal: Knee Notes\n"
+        "lee-2021-hops:\n  title: Hops for knees\n  authors:\n  - Min Lee\n  year: 2021\n"
+        "  journal: Knee Notes\n"
         "  url: https://studies.example/lee-2021\n  finding: Hops helped knees.\n",
     )
     p.replace(
@@ -1000,7 +1004,8 @@ def _(p):
     p.replace(
         "templates/builder.html",
         '<p class="lede">{{ page.description }}</p>',
-        '<p class="lede">{{ page.description }} {{ graph.exercises | length }} exercises to choose from.</p>',
+        '<p class="lede">{{ page.description }} {{ graph.exercises | length }} exercises'
+        " to choose from.</p>",
     )
 
 
@@ -1028,7 +1033,8 @@ def _(p):
     p.replace(
         "templates/exercise_list.html",
         '<h2 id="area-{{ term.slug }}">{{ term.name }}</h2>',
-        '<h2 id="area-{{ term.slug }}">{{ term.name }} <span class="count">({{ term.exercises | length }})</span></h2>',
+        '<h2 id="area-{{ term.slug }}">{{ term.name }} '
+        '<span class="count">({{ term.exercises | length }})</span></h2>',
     )
 
 
@@ -1047,7 +1053,8 @@ def _(p):
         "templates/routine.html",
         "<li><strong>{{ r.meta.weeks }}</strong> weeks</li>",
         "<li><strong>{{ r.meta.weeks }}</strong> weeks</li>\n"
-        "      <li><strong>{{ r.meta.weeks * r.meta.times_per_week }}</strong> sessions in all</li>",
+        "      <li><strong>{{ r.meta.weeks * r.meta.times_per_week }}</strong>"
+        " sessions in all</li>",
     )
 
 
@@ -1070,7 +1077,8 @@ def _(p):
     p.replace(
         "templates/term.html",
         "<h1>{{ term.name }}</h1>",
-        '<h1>{{ term.name }} <span class="count">{{ (term.articles | length) + (term.exercises | length)'
+        '<h1>{{ term.name }} <span class="count">'
+        "{{ (term.articles | length) + (term.exercises | length)"
         " + (term.routines | length) }} pages</span></h1>",
     )
 
@@ -1089,7 +1097,8 @@ def _(p):
     p.replace(
         "templates/partials/card.html",
         "<li><strong>{{ card.weeks }}</strong> weeks</li>",
-        "<li><strong>{{ card.weeks }}</strong> weeks</li>\n      <li><strong>{{ card.exercises | length }}</strong> exercises</li>",
+        "<li><strong>{{ card.weeks }}</strong> weeks</li>\n"
+        "      <li><strong>{{ card.exercises | length }}</strong> exercises</li>",
     )
 
 
@@ -1099,7 +1108,8 @@ def _(p):
         "templates/partials/macros.html",
         '<p class="card-text">{{ e.meta.summary }}</p>',
         '<p class="card-text">{{ e.meta.summary }}</p>\n'
-        '    {% if e.meta.muscles %}<p class="card-muscles">{{ e.meta.muscles | join(", ") }}</p>{% endif %}',
+        "    {% if e.meta.muscles %}"
+        '<p class="card-muscles">{{ e.meta.muscles | join(", ") }}</p>{% endif %}',
     )
 
 
@@ -1245,7 +1255,10 @@ def unified_diff(rel: str, clean: bytes, other: bytes, other_name: str) -> str:
     try:
         a, b = clean.decode("utf-8"), other.decode("utf-8")
     except UnicodeDecodeError:
-        return f"{rel}: binary, {len(clean)} bytes in the clean build, {len(other)} in the {other_name} build"
+        return (
+            f"{rel}: binary, {len(clean)} bytes in the clean build, "
+            f"{len(other)} in the {other_name} build"
+        )
     lines = list(
         difflib.unified_diff(
             display_lines(a),
@@ -1326,7 +1339,9 @@ def test_every_kind_of_edit_rebuilds_exactly_like_a_clean_build(tmp_path, monkey
             apply(project)
         clean_root = clean_copy(root, tmp_path / "clean" / f"{number:03d}")
         incremental_process, clean_process = start_cli_build(root), start_cli_build(clean_root)
-        try:  # meanwhile the dev server rebuilds (it takes the project's lock, as the incremental CLI build does)
+        # meanwhile the dev server rebuilds (it takes the project's lock, as the incremental
+        # CLI build does)
+        try:
             del log[:]
             rendered = preview.rebuild(f"edit {number}")
             served_files = snapshot(served, frozenset({MARKER}))
@@ -1356,8 +1371,8 @@ def test_every_kind_of_edit_rebuilds_exactly_like_a_clean_build(tmp_path, monkey
 
         if rendered is None or preview.errors:
             failures.append(
-                f"{label}: the dev server's rebuild failed where a clean build succeeds: {preview.errors}\n"
-                + "\n".join(log)
+                f"{label}: the dev server's rebuild failed where a clean build succeeds: "
+                f"{preview.errors}\n" + "\n".join(log)
             )
         problem = serve.compare(
             label, {k: v for k, v in clean.items() if k != MARKER}, served_files
@@ -1395,7 +1410,7 @@ def _q(value: str) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """An edit that sets something to a drawn value: applicable in any order, any number of times."""
+    """An edit setting something to a drawn value: applicable in any order, any number of times."""
 
     name: str
     values: st.SearchStrategy

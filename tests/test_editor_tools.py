@@ -32,40 +32,47 @@ def check_lines(root, **kw) -> list[str]:
 
 def test_check_finds_broken_internal_links_and_missing_fragments_at_their_lines(make_project):
     body = (
-        ARTICLE
-        + "\nSee [the plank](/exercises/plank/) and [squat depth](/exercises/goblet-squat/#depth).\n"
+        ARTICLE + "\nSee [the plank](/exercises/plank/) and "
+        "[squat depth](/exercises/goblet-squat/#depth).\n"
         "Jump to [fixing](#how-to-fix-it) and [nowhere](#nowhere).\n"
     )
     root = make_project({"content/articles/back-pain.md": body})
     errors = [line for line in check_lines(root) if "warning" not in line]
     assert errors == [
-        "content/articles/back-pain.md:26: broken link '/exercises/goblet-squat/#depth': the page has no '#depth' (no heading or element with that id)",
-        "content/articles/back-pain.md:26: broken link '/exercises/plank/': no page or file at /exercises/plank/",
-        "content/articles/back-pain.md:27: broken link '#nowhere': the page has no '#nowhere' (no heading or element with that id)",
+        "content/articles/back-pain.md:26: broken link '/exercises/goblet-squat/#depth': "
+        "the page has no '#depth' (no heading or element with that id)",
+        "content/articles/back-pain.md:26: broken link '/exercises/plank/': "
+        "no page or file at /exercises/plank/",
+        "content/articles/back-pain.md:27: broken link '#nowhere': "
+        "the page has no '#nowhere' (no heading or element with that id)",
     ]
 
 
 def test_check_reports_malformed_external_urls(make_project):
     root = make_project(
         {
-            "content/pages/about.md": "---\ntitle: About\n---\nRead [this](https://) and [that](https://example.org/ok).\n"
+            "content/pages/about.md": "---\ntitle: About\n---\n"
+            "Read [this](https://) and [that](https://example.org/ok).\n"
         }
     )
-    assert (
-        check_lines(root)[0]
-        == "content/pages/about.md:4: link 'https://' is not a complete web address; write it in full, e.g. https://example.org/page"
+    assert check_lines(root)[0] == (
+        "content/pages/about.md:4: link 'https://' is not a complete web address; "
+        "write it in full, e.g. https://example.org/page"
     )
 
 
 def test_check_editorial_warnings(make_project):
     studies = (
         MINIMAL["content/studies.yml"]
-        + "lonely-2001-x:\n  title: Lonely\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: TODO write it\n"
+        + "lonely-2001-x:\n  title: Lonely\n  authors: [A B]\n  year: 2001\n  journal: J\n"
+        "  url: https://example.org/x\n  finding: TODO write it\n"
     )
     root = make_project(
         {
             "content/studies.yml": studies,
-            "content/pages/other.md": f"---\ntitle: About\nsummary: {'A long summary. ' * 12}\n---\nText.\n",
+            "content/pages/other.md": (
+                f"---\ntitle: About\nsummary: {'A long summary. ' * 12}\n---\nText.\n"
+            ),
             "content/articles/no-refs.md": ARTICLE.replace(
                 "title: Lower back pain when running", "title: Plain"
             ).split("---\n")[0]
@@ -73,7 +80,8 @@ def test_check_editorial_warnings(make_project):
             + ARTICLE.split("---\n")[1]
             .replace("title: Lower back pain when running", "title: Plain")
             .replace(
-                "  - exercise: bird-dog\n    why: Calm work for a sore back [@jones-2019-walking].\n",
+                "  - exercise: bird-dog\n"
+                "    why: Calm work for a sore back [@jones-2019-walking].\n",
                 "",
             )
             .replace("  - goblet-squat\n", "  - bird-dog\n")
@@ -83,35 +91,35 @@ def test_check_editorial_warnings(make_project):
     )
     warnings = [line for line in check_lines(root) if ": warning: " in line]
     assert (
-        "content/articles/no-refs.md:15: warning: this article cites no study; back its claims with [@study-id]"
-        in warnings
+        "content/articles/no-refs.md:15: warning: this article cites no study; "
+        "back its claims with [@study-id]" in warnings
     )
     assert (
-        "content/pages/other.md:2: warning: duplicate title 'About' (also in content/pages/about.md); readers and search engines cannot tell them apart"
-        in warnings
+        "content/pages/other.md:2: warning: duplicate title 'About' "
+        "(also in content/pages/about.md); "
+        "readers and search engines cannot tell them apart" in warnings
     )
     assert (
-        "content/pages/other.md:3: warning: summary is 191 characters; search results show about 160, so readers may not see the end"
-        in warnings
+        "content/pages/other.md:3: warning: summary is 191 characters; "
+        "search results show about 160, so readers may not see the end" in warnings
     )
     assert (
-        "content/images/unused.svg: warning: image is used on no page; remove it or show it somewhere"
-        in warnings
+        "content/images/unused.svg: warning: image is used on no page; "
+        "remove it or show it somewhere" in warnings
     )
     assert (
-        "content/studies.yml: warning: study 'lonely-2001-x' has no finding yet: write it in one plain sentence"
-        in warnings
+        "content/studies.yml: warning: study 'lonely-2001-x' has no finding yet: "
+        "write it in one plain sentence" in warnings
     )
     assert (
-        "content/studies.yml:18: warning: study 'lonely-2001-x' is cited nowhere; cite it with [@lonely-2001-x] or remove it"
-        in warnings
+        "content/studies.yml:18: warning: study 'lonely-2001-x' is cited nowhere; "
+        "cite it with [@lonely-2001-x] or remove it" in warnings
     )
 
 
 def test_check_exit_codes_json_output_and_no_output_folder(make_project):
-    root = make_project(
-        {"content/pages/other.md": "---\ntitle: About\n---\nText.\n"}
-    )  # a warning only
+    # a warning only
+    root = make_project({"content/pages/other.md": "---\ntitle: About\n---\nText.\n"})
     text = run_cli("check", cwd=root)
     assert text.returncode == 0 and "duplicate title" in text.stdout
     assert run_cli("check", "--strict", cwd=root).returncode == 1
@@ -124,7 +132,8 @@ def test_check_exit_codes_json_output_and_no_output_folder(make_project):
         "column": None,
         "severity": "warning",
         "code": "duplicate-title",
-        "message": "duplicate title 'About' (also in content/pages/other.md); readers and search engines cannot tell them apart",
+        "message": "duplicate title 'About' (also in content/pages/other.md); "
+        "readers and search engines cannot tell them apart",
     } in records
     (root / "content/pages/other.md").write_text("---\ntitle: About\ncolour: red\n---\n")
     broken = run_cli("check", "--format", "json", cwd=root)

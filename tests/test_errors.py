@@ -24,7 +24,9 @@ def test_bad_yaml_reports_file_line_and_column(make_project):
     errors = build_errors(root)
     assert len(errors) == 1
     assert errors[0].startswith(
-        "content/articles/back-pain.md:4: invalid YAML: mapping values are not allowed in this context in 'summary: Why: runners: get back pain' (column 13); check quotes, colons and indentation"
+        "content/articles/back-pain.md:4: invalid YAML: mapping values are not allowed in this "
+        "context in 'summary: Why: runners: get back pain' (column 13); "
+        "check quotes, colons and indentation"
     )
 
 
@@ -46,7 +48,8 @@ def test_wrong_type_says_what_was_found_and_expected(make_project):
         }
     )
     assert build_errors(root) == [
-        "content/routines/back-basics.md:5: 'times_per_week' should be a whole number, but found the text 'often'"
+        "content/routines/back-basics.md:5: 'times_per_week' should be a whole number, "
+        "but found the text 'often'"
     ]
 
 
@@ -63,7 +66,8 @@ def test_unknown_field_suggests_the_closest_field_in_a_nested_group(make_project
     )
     root = make_project({"content/exercises/goblet-squat.md": typo})
     assert build_errors(root) == [
-        "content/exercises/goblet-squat.md:16: unknown field 'reps_per_side'; did you mean 'per_side' (under dose)?"
+        "content/exercises/goblet-squat.md:16: unknown field 'reps_per_side'; "
+        "did you mean 'per_side' (under dose)?"
     ]
 
 
@@ -76,7 +80,9 @@ def test_unknown_body_area_lists_the_closest(make_project):
         }
     )
     assert build_errors(root) == [
-        "content/articles/back-pain.md:8: unknown body area 'lower-bak': the areas are listed in content/site.toml under [body_areas]; did you mean 'lower-back'?"
+        "content/articles/back-pain.md:8: unknown body area 'lower-bak': "
+        "the areas are listed in content/site.toml under [body_areas]; "
+        "did you mean 'lower-back'?"
     ]
 
 
@@ -88,7 +94,8 @@ def test_unknown_exercise_in_routine_reports_step_line(make_project):
     )
     root = make_project({"content/routines/back-basics.md": routine})
     assert build_errors(root) == [
-        "content/routines/back-basics.md:11: unknown exercise 'bird-dgo': create content/exercises/bird-dgo.md or fix the name; did you mean 'bird-dog'?"
+        "content/routines/back-basics.md:11: unknown exercise 'bird-dgo': "
+        "create content/exercises/bird-dgo.md or fix the name; did you mean 'bird-dog'?"
     ]
 
 
@@ -102,9 +109,12 @@ def test_unknown_author_and_routine_and_study(make_project):
     )
     root = make_project({"content/articles/back-pain.md": article})
     assert build_errors(root) == [
-        "content/articles/back-pain.md:5: unknown author 'ann-autor': create content/authors/ann-autor.md or fix the name; did you mean 'ann-author'?",
-        "content/articles/back-pain.md:15: unknown routine 'back-basic': create content/routines/back-basic.md or fix the name; did you mean 'back-basics'?",
-        "content/articles/back-pain.md:17: unknown study 'smith-2021-squats': add it to content/studies.yml or fix the id; did you mean 'smith-2020-squats'?",
+        "content/articles/back-pain.md:5: unknown author 'ann-autor': "
+        "create content/authors/ann-autor.md or fix the name; did you mean 'ann-author'?",
+        "content/articles/back-pain.md:15: unknown routine 'back-basic': "
+        "create content/routines/back-basic.md or fix the name; did you mean 'back-basics'?",
+        "content/articles/back-pain.md:17: unknown study 'smith-2021-squats': "
+        "add it to content/studies.yml or fix the id; did you mean 'smith-2020-squats'?",
     ]
 
 
@@ -114,7 +124,9 @@ def test_unknown_wiki_link_reports_the_body_line(make_project):
     )
     root = make_project({"content/articles/back-pain.md": article})
     assert build_errors(root) == [
-        "content/articles/back-pain.md:21: unknown link [[goblet-sqaut]]: [[...]] takes the file name (without .md) of an article, exercise, routine or page; did you mean 'goblet-squat'?"
+        "content/articles/back-pain.md:21: unknown link [[goblet-sqaut]]: "
+        "[[...]] takes the file name (without .md) of an article, exercise, routine or page; "
+        "did you mean 'goblet-squat'?"
     ]
 
 
@@ -123,9 +135,10 @@ def test_missing_image_in_front_matter_and_body(make_project):
     article += "\n![A knee](images/knee.png)\n"
     root = make_project({"content/articles/back-pain.md": article})
     errors = build_errors(root)
-    assert (
-        errors[0]
-        == "content/articles/back-pain.md:9: missing image 'images/heros.svg': image paths are relative to content/, e.g. images/exercises/goblet-squat.svg; did you mean 'images/hero.svg'?"
+    assert errors[0] == (
+        "content/articles/back-pain.md:9: missing image 'images/heros.svg': "
+        "image paths are relative to content/, e.g. images/exercises/goblet-squat.svg; "
+        "did you mean 'images/hero.svg'?"
     )
     assert errors[1].startswith("content/articles/back-pain.md:26: missing image 'images/knee.png'")
 
@@ -133,14 +146,18 @@ def test_missing_image_in_front_matter_and_body(make_project):
 def test_duplicate_slug_across_kinds(make_project):
     root = make_project({"content/pages/goblet-squat.md": "---\ntitle: Squats\n---\nText\n"})
     assert build_errors(root) == [
-        "content/pages/goblet-squat.md:1: duplicate slug 'goblet-squat': content/exercises/goblet-squat.md uses it too, so [[goblet-squat]] would be ambiguous; rename one of the files"
+        "content/pages/goblet-squat.md:1: duplicate slug 'goblet-squat': "
+        "content/exercises/goblet-squat.md uses it too, so [[goblet-squat]] would be ambiguous; "
+        "rename one of the files"
     ]
 
 
 def test_bad_slug_file_name(make_project):
     root = make_project({"content/pages/About_Us.md": "---\ntitle: About us\n---\nText\n"})
     assert build_errors(root) == [
-        "content/pages/About_Us.md:1: bad file name 'About_Us.md': a slug may only hold lowercase letters, digits and single hyphens (e.g. 'about-us.md'); rename the file"
+        "content/pages/About_Us.md:1: bad file name 'About_Us.md': "
+        "a slug may only hold lowercase letters, digits and single hyphens (e.g. 'about-us.md'); "
+        "rename the file"
     ]
 
 
@@ -150,7 +167,8 @@ def test_bad_study_fields_point_at_the_registry_line(make_project):
     )
     root = make_project({"content/studies.yml": studies})
     assert build_errors(root) == [
-        "content/studies.yml:8: study 'smith-2020-squats': 'doi': does not look like a DOI (e.g. '10.1038/srep45975', without 'https://doi.org/')"
+        "content/studies.yml:8: study 'smith-2020-squats': 'doi': does not look like a DOI "
+        "(e.g. '10.1038/srep45975', without 'https://doi.org/')"
     ]
 
 
@@ -208,30 +226,39 @@ def test_failed_build_exits_1_without_traceback_and_keeps_previous_site(make_pro
 def test_warnings_do_not_fail_the_build(make_project):
     studies = (
         MINIMAL["content/studies.yml"]
-        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n"
+        "  url: https://example.org/x\n  finding: Nothing.\n"
     )
     root = make_project(
         {
             "content/studies.yml": studies,
-            "content/exercises/plank.md": "---\ntitle: Plank\nsummary: Hold.\nwhy_it_works: Core.\nbody_areas: [lower-back]\ndose: {sets: 3, seconds: 30}\n---\nHold.\n",
+            "content/exercises/plank.md": "---\ntitle: Plank\nsummary: Hold.\n"
+            "why_it_works: Core.\nbody_areas: [lower-back]\ndose: {sets: 3, seconds: 30}\n"
+            "---\nHold.\n",
         }
     )
     result = build(root)
     warnings = [d.format() for d in result.report.warnings]
     assert warnings == [
-        "content/exercises/plank.md:1: warning: exercise 'plank' is featured in no article or routine",
-        "content/studies.yml:18: warning: study 'unused-2001-study' is cited nowhere; cite it with [@unused-2001-study] or remove it",
+        "content/exercises/plank.md:1: warning: "
+        "exercise 'plank' is featured in no article or routine",
+        "content/studies.yml:18: warning: study 'unused-2001-study' is cited nowhere; "
+        "cite it with [@unused-2001-study] or remove it",
     ]
 
 
 def test_body_image_without_alt_text(make_project):
     root = make_project(
         {
-            "content/pages/about.md": "---\ntitle: About\n---\nWe are runners.\n\n![](images/hero.svg)\n"
+            "content/pages/about.md": (
+                "---\ntitle: About\n---\nWe are runners.\n\n![](images/hero.svg)\n"
+            )
         }
     )
     assert build_errors(root) == [
-        "content/pages/about.md:6: image 'images/hero.svg' has no alt text: write what it shows between the brackets, e.g. ![A runner stretching a calf](images/hero.svg)"
+        "content/pages/about.md:6: image 'images/hero.svg' has no alt text: "
+        "write what it shows between the brackets, "
+        "e.g. ![A runner stretching a calf](images/hero.svg)"
     ]
 
 

@@ -140,9 +140,9 @@ def test_a_second_build_waits_for_the_first_and_says_who_holds_the_lock(make_pro
         assert line.startswith("waiting for prehab serve (pid ") and line.rstrip().endswith(
             "to finish"
         )
-        time.sleep(
-            0.5
-        )  # a build that did not wait would be done or writing by now; a slow machine only makes this lenient
+        # a build that did not wait would be done or writing by now; a slow machine only makes
+        # this lenient
+        time.sleep(0.5)
         assert process.poll() is None and not (root / "site_output").exists(), (
             "the second build did not wait"
         )

@@ -8,7 +8,7 @@ import os
 import threading
 
 import pytest
-from conftest import MINIMAL, build, build_errors, run_cli, soup, write_project
+from conftest import MINIMAL, build, build_errors, soup, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +20,8 @@ ABOUT = "content/pages/about.md"
     [
         (
             "---\ntitle: About\n\nNo closing line.\n",
-            "content/pages/about.md:1: the front matter opened here is never closed: add a '---' line after the last field",
+            "content/pages/about.md:1: the front matter opened here is never closed: "
+            "add a '---' line after the last field",
         ),
         (
             "---\n- a list\n- not a mapping\n---\nBody\n",
@@ -32,11 +33,13 @@ ABOUT = "content/pages/about.md"
         ),
         (
             "---\nbase: &b About\ntitle: *b\n---\nBody\n",
-            "content/pages/about.md:2: YAML anchors and aliases (&name, *name) are not allowed here: write the value out in full",
+            "content/pages/about.md:2: YAML anchors and aliases (&name, *name) are not allowed "
+            "here: write the value out in full",
         ),
         (
             "---\ntitle: !!python/object/apply:os.system ['echo owned']\n---\n",
-            "content/pages/about.md:2: YAML tags (!!type, !name) are not allowed here: write plain values, and quote text",
+            "content/pages/about.md:2: YAML tags (!!type, !name) are not allowed here: "
+            "write plain values, and quote text",
         ),
         (
             "---\ntitle: " + "[" * 40 + "x" + "]" * 40 + "\n---\n",
@@ -44,11 +47,13 @@ ABOUT = "content/pages/about.md"
         ),
         (
             "---\ntitle: yes\n---\n",
-            "content/pages/about.md:2: 'title' should be text, but found the boolean true; quote it",
+            "content/pages/about.md:2: 'title' should be text, "
+            "but found the boolean true; quote it",
         ),
         (
             "No front matter at all.\n",
-            "content/pages/about.md:1: missing front matter: start the file with a '---' line, the fields, then another '---' line",
+            "content/pages/about.md:1: missing front matter: start the file with a '---' line, "
+            "the fields, then another '---' line",
         ),
     ],
 )
@@ -85,7 +90,8 @@ def test_yaml_error_is_reported_at_the_file_line_and_column(make_project):
         ),
         (
             b"---\ntitle: About\n---\nBody\x00\n",
-            "content/pages/about.md: line 4: the file contains a NUL byte, so it is not text; re-save it as UTF-8 text",
+            "content/pages/about.md: line 4: the file contains a NUL byte, so it is not text; "
+            "re-save it as UTF-8 text",
         ),
     ],
 )
@@ -115,7 +121,8 @@ def test_size_caps_are_checked_before_reading(make_project):
     )
     (root / ABOUT).write_text(MINIMAL[ABOUT] + "x" * 5000)
     assert build_errors(root) == [
-        "content/pages/about.md: the file is 4 KB; the limit is 1 KB (site.toml [limits] markdown_kb): split it"
+        "content/pages/about.md: the file is 4 KB; "
+        "the limit is 1 KB (site.toml [limits] markdown_kb): split it"
     ]
 
 
@@ -130,8 +137,10 @@ def test_symlinks_pointing_outside_the_project_are_errors_and_loops_do_not_hang(
     (root / "content/images/outside.svg").symlink_to(secret)
     errors = build_errors(root)
     assert errors == [
-        "content/images/outside.svg: this symlink points outside the project; prehab never reads files outside it: copy the file in instead",
-        "content/pages/leak.md: this symlink points outside the project; prehab never reads files outside it: copy the file in instead",
+        "content/images/outside.svg: this symlink points outside the project; "
+        "prehab never reads files outside it: copy the file in instead",
+        "content/pages/leak.md: this symlink points outside the project; "
+        "prehab never reads files outside it: copy the file in instead",
     ]
 
 
@@ -152,7 +161,8 @@ def test_editor_junk_is_ignored(make_project):
 def test_template_syntax_in_content_is_never_evaluated(make_project):
     root = make_project(
         {
-            ABOUT: '---\ntitle: "{{ 7 * 7 }}"\n---\nLiteral {{ config }} and {% if true %}x{% endif %}.\n'
+            ABOUT: '---\ntitle: "{{ 7 * 7 }}"\n---\n'
+            "Literal {{ config }} and {% if true %}x{% endif %}.\n"
         }
     )
     out = root / "site_output"
@@ -217,7 +227,6 @@ def test_hostile_strings_in_front_matter_never_appear_unescaped(tmp_path_factory
 @given(text=st.text(max_size=300))
 def test_arbitrary_markdown_files_never_crash_the_build(tmp_path_factory, text):
     root = write_project(tmp_path_factory.mktemp("fuzz") / "p", {ABOUT: text})
-    result = run_cli("check", "--format", "json", cwd=root) if False else None
     from generator.diagnostics import ContentErrors
 
     try:
@@ -298,9 +307,9 @@ def test_output_paths_that_differ_only_by_case_or_normalisation_are_errors(make_
         }
     )
     errors = build_errors(root)
-    assert (
-        errors[0]
-        == "content/images/Hero.svg: these files would land on the same output path (content/images/Hero.svg, content/images/hero.svg); rename one"
+    assert errors[0] == (
+        "content/images/Hero.svg: these files would land on the same output path "
+        "(content/images/Hero.svg, content/images/hero.svg); rename one"
     )
     assert (
         len(errors) == 2

@@ -50,7 +50,9 @@ def test_routine_page_links_its_cards_with_their_sizes(demo_build):
     links = {a.get_text(strip=True): a["href"] for a in page.select(".download-list a")}
     assert links == {
         "Download card (A4, PDF)": "/routines/lower-back-strength/lower-back-strength-a4.pdf",
-        "Download card (Letter, PDF)": "/routines/lower-back-strength/lower-back-strength-letter.pdf",
+        "Download card (Letter, PDF)": (
+            "/routines/lower-back-strength/lower-back-strength-letter.pdf"
+        ),
     }
 
 
@@ -69,13 +71,16 @@ def many_exercises(count: int) -> dict[str, str]:
     steps = []
     for i in range(1, count + 1):
         files[f"content/exercises/move-{i}.md"] = (
-            f"---\ntitle: Exercise number {i}\nsummary: Move {i}.\nwhy_it_works: Strength for runners, built slowly over many weeks of steady work.\n"
+            f"---\ntitle: Exercise number {i}\nsummary: Move {i}.\n"
+            f"why_it_works: Strength for runners, built slowly over many weeks of steady work.\n"
             f"body_areas: [knee]\nimage:\n  src: images/squat.svg\n  alt: Figure {i}\n"
-            f"dose: {{sets: 3, reps: 12, per_side: true, rest_seconds: 60}}\ncues: [Stand tall and brace, Move slowly and under control, Breathe]\n---\nDo it.\n"
+            f"dose: {{sets: 3, reps: 12, per_side: true, rest_seconds: 60}}\n"
+            f"cues: [Stand tall and brace, Move slowly and under control, Breathe]\n---\nDo it.\n"
         )
         steps.append(f"  - exercise: move-{i}")
     files["content/routines/long.md"] = (
-        "---\ntitle: The long routine\nsummary: Many exercises.\ntimes_per_week: 3\nweeks: 8\nminutes: 60\nexercises:\n"
+        "---\ntitle: The long routine\nsummary: Many exercises.\n"
+        "times_per_week: 3\nweeks: 8\nminutes: 60\nexercises:\n"
         + "\n".join(steps)
         + "\n---\nIntro.\n"
     )
@@ -110,7 +115,8 @@ def test_a_routine_that_cannot_fit_fails_and_keeps_the_old_site(make_project):
     result = run_cli("build", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert re.search(
-        rf"^content/routines/long\.md: routine card does not fit on one A4 page: {CANNOT_FIT} exercises and a 8-week tracker need \d pages",
+        rf"^content/routines/long\.md: routine card does not fit on one A4 page: "
+        rf"{CANNOT_FIT} exercises and a 8-week tracker need \d pages",
         result.stderr,
         re.M,
     ), result.stderr
@@ -132,7 +138,9 @@ def test_card_template_pointing_outside_the_project_fails_and_fetches_nothing(ma
     )
     errors = build_errors(root, pdf=True)
     assert errors == [
-        f"content/routines/back-basics.md: routine card refers to '{url}', which prehab will not fetch: a card may only use files under content/images/ and templates/ (no network, no other folders)"
+        f"content/routines/back-basics.md: routine card refers to '{url}', "
+        "which prehab will not fetch: a card may only use files under content/images/ "
+        "and templates/ (no network, no other folders)"
     ]
 
 
@@ -152,7 +160,8 @@ def test_second_build_renders_no_pdf_and_one_changed_routine_renders_only_its_ca
 ):
     root = make_project(
         {
-            "content/routines/other.md": "---\ntitle: Other\nsummary: Another.\ntimes_per_week: 2\nminutes: 10\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"
+            "content/routines/other.md": "---\ntitle: Other\nsummary: Another.\n"
+            "times_per_week: 2\nminutes: 10\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"
         }
     )
     first = build(root, tmp_path / "a", pdf=True)
@@ -216,7 +225,8 @@ def test_css_imports_and_svg_images_pointing_outside_are_refused(make_project):
     assert errors and all("routine card refers to 'file:///etc/passwd'" in e for e in errors)
     root = make_project(
         {
-            "content/images/squat.svg": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+            "content/images/squat.svg": '<svg xmlns="http://www.w3.org/2000/svg" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
             '<image href="file:///etc/passwd" width="40" height="30"/>'
             '<image xlink:href="../../../../etc/hostname" width="40" height="30"/></svg>'
         }

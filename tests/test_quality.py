@@ -80,11 +80,14 @@ def test_an_article_loads_under_100_kb_before_images_with_no_layout_shift(site):
     base, browser = site
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.add_init_script("""
+    page.add_init_script(
+        """
         window.__shift = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
+        new PerformanceObserver(list => { for (const e of list.getEntries()) """
+        """if (!e.hadRecentInput) window.__shift += e.value; })
             .observe({type: 'layout-shift', buffered: true});
-    """)
+    """
+    )
     sizes = {}
     page.on(
         "response",

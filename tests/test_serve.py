@@ -120,7 +120,8 @@ def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(proje
 
         good = article.read_text()
         article.write_text(good.replace("author: ann-author", "author: ann-autor"))
-        # a save is not atomic: a rebuild may catch the file half-written (another error) before the final one
+        # a save is not atomic: a rebuild may catch the file half-written (another error)
+        # before the final one
         page.wait_for_function(
             "() => (document.getElementById('prehab-errors')?.innerText || '')"
             ".includes(\"content/articles/back-pain.md:5: unknown author 'ann-autor'\")",
@@ -168,7 +169,7 @@ def test_terminal_reports_each_rebuild(project):
         deadline = time.monotonic() + WAIT_SECONDS
         while "pages/about.md changed" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
-        lines = [l for l in log.read_text().splitlines() if "pages/about.md changed" in l]
+        lines = [line for line in log.read_text().splitlines() if "pages/about.md changed" in line]
         assert lines, log.read_text()
         assert (
             lines[0].startswith("rebuilt 1 page in ") and " ms (pages/about.md changed" in lines[0]
@@ -416,8 +417,10 @@ def test_the_live_reload_socket_rejects_other_origins(project):
             with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
                 s.sendall(
                     (
-                        f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
+                        f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                        f"Origin: {origin}\r\n\r\n"
                     ).encode()
                 )
                 return int(s.recv(4096).split(b" ", 2)[1])

@@ -25,7 +25,10 @@ def test_doses_read_in_plain_words(dose, text):
 
 
 def test_find_refs_reports_lines_and_skips_code():
-    text = "See [[goblet-squat]] and [@a; @b].\n```\n[[in-code]] [@code]\n```\n`[[inline]]` ![Alt](images/x.svg) [[routine|label]]\n"
+    text = (
+        "See [[goblet-squat]] and [@a; @b].\n```\n[[in-code]] [@code]\n```\n"
+        "`[[inline]]` ![Alt](images/x.svg) [[routine|label]]\n"
+    )
     refs = [(r.kind, r.target, r.line) for r in find_refs(text, 10)]
     assert refs == [
         ("link", "goblet-squat", 10),

@@ -20,7 +20,8 @@ def mtimes(folder):
 def test_nothing_changed_rewrites_nothing_and_repeats_the_warnings(make_project):
     studies = (
         MINIMAL["content/studies.yml"]
-        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n"
+        "  url: https://example.org/x\n  finding: Nothing.\n"
     )
     root = make_project({"content/studies.yml": studies})
     first = build(root)
@@ -75,7 +76,8 @@ def test_the_command_says_nothing_changed_and_repeats_the_warnings(make_project)
 
     studies = (
         MINIMAL["content/studies.yml"]
-        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n  url: https://example.org/x\n  finding: Nothing.\n"
+        + "unused-2001-study:\n  title: Unused\n  authors: [A B]\n  year: 2001\n  journal: J\n"
+        "  url: https://example.org/x\n  finding: Nothing.\n"
     )
     root = make_project({"content/studies.yml": studies})
     first = run_cli("build", "--no-pdf", cwd=root)
