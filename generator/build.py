@@ -165,7 +165,11 @@ def compile_site(
     workers = options.workers or os.cpu_count() or 1
     html = render_markup(graph, images, reuse, workers=workers)
     clock.lap("markup")
-    env = make_environment(project / "templates", templates)
+
+    def environment():
+        return make_environment(project / "templates", templates)
+
+    env = reuse.environment(templates, environment) if reuse else environment()
     updating = frozenset()
     if options.pdf:
         cards = render_cards(graph, env, templates, project, cache("cards"), progress)

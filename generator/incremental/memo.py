@@ -68,6 +68,8 @@ class Reuse:
         self.memo = memo or Memo()
         self.previous_output = previous_output
         self.cache_root = cache_root  # .prehab-cache: cards, resized images
+        # (template texts, their compiled environment), in memory only
+        self._environment: tuple[dict, object] | None = None
         self.start()
 
     def start(self) -> None:
@@ -83,6 +85,15 @@ class Reuse:
     @property
     def validated(self) -> dict:
         return self.memo.validated
+
+    def environment(self, templates: dict[str, str], make):
+        """The Jinja environment for these template texts: the last one when
+        the texts are the same (its compiled templates are a function of
+        them), else `make()`. Saves compiling every template on each rebuild
+        of the dev server."""
+        if self._environment is None or self._environment[0] != templates:
+            self._environment = (dict(templates), make())
+        return self._environment[1]
 
     def inputs(self, value: object) -> bytes:
         return self.prints.of(value)
