@@ -25,7 +25,6 @@ from .config import LimitSettings, load_config
 from .diagnostics import ContentErrors, Diagnostic, Report
 from .feeds import render_feeds
 from .images import process_images
-from .incremental.cache import Cache
 from .incremental.memo import Reuse, load_memo, save_memo
 from .incremental.uptodate import (
     CACHE_FOLDER,
@@ -129,9 +128,6 @@ def compile_site(
     report = Report()
     result = BuildResult(report)
 
-    def cache(namespace: str) -> Cache:  # without reuse, a cache that never finds anything
-        return Cache(reuse.cache_root if reuse else None, namespace)
-
     config, problems = load_config(project)
     report.add(problems)
     if options.base_url and config is not None:
@@ -157,7 +153,9 @@ def compile_site(
     if report.has_errors():
         raise ContentErrors(report)
 
-    images, image_outputs, problems = process_images(graph, project / "content", cache("images"))
+    images, image_outputs, problems = process_images(
+        graph, project / "content", reuse.cache("images") if reuse else None
+    )
     report.add(problems)
     clock.lap("images")
     if report.has_errors():
@@ -172,13 +170,13 @@ def compile_site(
     env = reuse.environment(templates, environment) if reuse else environment()
     updating = frozenset()
     if options.pdf:
-        cards = render_cards(graph, env, templates, project, cache("cards"), progress)
+        cards = render_cards(graph, env, templates, project, reuse, progress)
         report.add(cards.problems)
         clock.lap("pdf")
         if report.has_errors():
             raise ContentErrors(report)
     elif cards is not None and reuse is not None:
-        updating = stale_cards(graph, templates, project, cache("cards"), cards)
+        updating = stale_cards(graph, templates, project, reuse, cards)
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
     sources = Sources(graph, html, images, routine_cards(graph, cards, updating), templates)

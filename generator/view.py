@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import SiteGraph
+from .model import Citation, SiteGraph
 
 LISTS = ("articles", "exercises", "routines", "authors", "pages")
 
@@ -54,8 +54,6 @@ def lookup(key: tuple, sources: Sources) -> Any:
         return graph.term(key[1], key[2])
     if what == "study":
         return graph.studies[key[1]]
-    if what == "citations":
-        return graph.citations_of(graph.by_key[(key[1], key[2])])
     if what in ("html", "images", "cards", "templates"):
         return getattr(sources, what).get(key[1])
     raise ValueError(f"unknown read {key!r}")
@@ -104,8 +102,11 @@ class SiteView:
     def study(self, study_id: str):
         return self.read(("study", study_id))
 
-    def citations_of(self, node: NodeView):
-        return self.read(("citations", node.kind, node.slug))
+    def citations_of(self, node: NodeView) -> tuple[Citation, ...]:
+        """Numbered as on the page: read as the node's study ids and each
+        study (a study cited on a thousand pages is fingerprinted once)."""
+        ids = node.citations
+        return tuple(Citation(i, sid, self.study(sid)) for i, sid in enumerate(ids, start=1))
 
     def nodes(self, name: str) -> tuple[NodeView, ...]:
         return tuple(NodeView(kind, slug, self) for kind, slug in self.read(("list", name)))
@@ -115,6 +116,7 @@ class SiteView:
     routines = property(lambda self: self.nodes("routines"))
     authors = property(lambda self: self.nodes("authors"))
     pages = property(lambda self: self.nodes("pages"))
+    studies = property(lambda self: self.mapping("study"))
     tags = property(lambda self: self.read(("terms", "tags")))
     areas = property(lambda self: self.read(("terms", "areas")))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 from ..atomic import write_atomic
@@ -21,26 +23,41 @@ def content_key(*parts: object) -> str:
     return digest(toolchain(), parts)
 
 
-def file_sha(path: str) -> str:
-    """The sha256 of a file's bytes ('' when it cannot be read)."""
+# A file changed this recently may change again within the same timestamp
+# tick: its hash is not remembered ("racy git").
+RACY_NS = 2_000_000_000
+
+
+def file_sha(path: str, known: dict | None = None) -> str:
+    """The sha256 of a file's bytes ('' when it cannot be read). `known`
+    remembers hashes by size and modification time (as git's index does),
+    so an unchanged file is not read again by a long-running dev server."""
     try:
+        info = os.stat(path)
+        seen = known.get(path) if known is not None else None
+        if seen and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
+            return seen[2]
         with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            sha = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
+    if known is not None and time.time_ns() - info.st_mtime_ns > RACY_NS:
+        known[path] = (info.st_size, info.st_mtime_ns, sha)
+    return sha
 
 
-def files_unchanged(recorded: list) -> bool:
+def files_unchanged(recorded: list, known: dict | None = None) -> bool:
     """Whether every [path, sha256] that an output read still has those bytes."""
-    return all(file_sha(path) == sha for path, sha in recorded)
+    return all(file_sha(path, known) == sha for path, sha in recorded)
 
 
 class Cache:
     """One namespace of the cache; a stage that is given one computes its
     keys with `key()` (never by hand) and may only save work with it."""
 
-    def __init__(self, root: Path | None, namespace: str):
+    def __init__(self, root: Path | None, namespace: str, known: dict | None = None):
         self.folder = root / namespace if root else None
+        self.known = known  # file hashes by size and time, kept by the caller between builds
 
     @staticmethod
     def key(*parts: object) -> str:
@@ -55,7 +72,9 @@ class Cache:
             meta = json.loads((self.folder / f"{key}.json").read_text())
         except (OSError, ValueError):
             return None
-        return meta if isinstance(meta, dict) and files_unchanged(meta.get("read", [])) else None
+        if not isinstance(meta, dict) or not files_unchanged(meta.get("read", []), self.known):
+            return None
+        return meta
 
     def get(self, key: str) -> tuple[bytes, dict] | None:
         meta = self.meta(key)

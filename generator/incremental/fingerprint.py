@@ -40,10 +40,12 @@ class Fingerprints:
     models: frozen values) by identity for as long as this object lives, so
     a node shown on a thousand pages is walked once per build."""
 
-    def __init__(self):
-        self._records: dict[
-            int, tuple[object, bytes]
-        ] = {}  # id -> (the value, kept alive; its fingerprint)
+    def __init__(self, previous: Fingerprints | None = None):
+        # id -> (the value, kept alive so the id is not reused; its fingerprint)
+        self._records: dict[int, tuple[object, bytes]] = {}
+        # the last build's (dev server): records that are still the very same
+        # frozen objects (a model from the validate memo) keep their fingerprint
+        self._previous = previous._records if previous is not None else {}
 
     def of(self, value: object) -> bytes:
         """16 bytes (128 bits of SHA-256): short to keep in the memo."""
@@ -90,8 +92,9 @@ class Fingerprints:
             )
 
     def _record(self, value) -> bytes:
-        known = self._records.get(id(value))
+        known = self._records.get(id(value)) or self._previous.get(id(value))
         if known is not None and known[0] is value:
+            self._records[id(value)] = known
             return known[1]
         h = hashlib.sha256(type(value).__qualname__.encode())
         if isinstance(

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..model import Output
 from ..view import Sources, lookup
+from .cache import Cache
 from .fingerprint import Fingerprints
 from .toolchain import toolchain
 
@@ -52,6 +53,7 @@ class Memo:
     )  # (path, front-matter hash) -> model, for validate
     bodies: dict[tuple, Entry] = field(default_factory=dict)  # (kind, slug) -> HTML parts
     pages: dict[str, Entry] = field(default_factory=dict)  # url -> page bytes
+    cards: dict[tuple, Entry] = field(default_factory=dict)  # (routine, size) -> card cache key
 
 
 class Reuse:
@@ -70,13 +72,14 @@ class Reuse:
         self.cache_root = cache_root  # .prehab-cache: cards, resized images
         # (template texts, their compiled environment), in memory only
         self._environment: tuple[dict, object] | None = None
+        self.file_hashes: dict = {}  # path -> (size, mtime_ns, sha256), as git's index keeps them
         self.start()
 
     def start(self) -> None:
-        self.prints = Fingerprints()
+        self.prints = Fingerprints(getattr(self, "prints", None))
         self.current: dict[tuple, tuple[tuple, bytes]] = {}  # key -> (key, its fingerprint now)
-        self.seen_bodies: dict[tuple, Entry] = {}
-        self.seen_pages: dict[str, Entry] = {}
+        self.used: set[str] = set()  # the tables this build looked in
+        self.seen: dict[str, dict] = {"bodies": {}, "pages": {}, "cards": {}}
 
     @property
     def parsed(self) -> dict:
@@ -95,6 +98,10 @@ class Reuse:
             self._environment = (dict(templates), make())
         return self._environment[1]
 
+    def cache(self, namespace: str) -> Cache:
+        """The file cache of one kind of output (cards, images) under .prehab-cache."""
+        return Cache(self.cache_root, namespace, self.file_hashes)
+
     def inputs(self, value: object) -> bytes:
         return self.prints.of(value)
 
@@ -110,7 +117,8 @@ class Reuse:
             self.current[key] = known
         return known
 
-    def _valid(self, entry: Entry | None, inputs: bytes, sources: Sources) -> bool:
+    def _valid(self, table: str, entry: Entry | None, inputs: bytes, sources: Sources) -> bool:
+        self.used.add(table)
         return (
             entry is not None
             and entry.inputs == inputs
@@ -120,34 +128,44 @@ class Reuse:
     def _entry(self, inputs: bytes, reads, sources: Sources, value) -> Entry:
         return Entry(inputs, tuple(self._now(key, sources) for key in reads), value)
 
-    def body(self, name: tuple, inputs: bytes, sources: Sources) -> dict | None:
-        entry = self.memo.bodies.get(name)
-        if not self._valid(entry, inputs, sources):
+    def find(self, table: str, name, inputs: bytes, sources: Sources):
+        """The value remembered under `name` in `table` (bodies, pages,
+        cards) when its inputs and every read are unchanged, else None."""
+        entry = getattr(self.memo, table).get(name)
+        if not self._valid(table, entry, inputs, sources):
             return None
-        self.seen_bodies[name] = entry
+        self.seen[table][name] = entry
         return entry.value
 
+    def keep(self, table: str, name, inputs: bytes, reads, sources: Sources, value) -> None:
+        self.seen[table][name] = self._entry(inputs, reads, sources, value)
+
+    def body(self, name: tuple, inputs: bytes, sources: Sources) -> dict | None:
+        return self.find("bodies", name, inputs, sources)
+
     def keep_body(self, name: tuple, inputs: bytes, reads, sources: Sources, parts: dict) -> None:
-        self.seen_bodies[name] = self._entry(inputs, reads, sources, parts)
+        self.keep("bodies", name, inputs, reads, sources, parts)
 
     def page(self, url: str, path: str, inputs: bytes, sources: Sources) -> Output | None:
         entry = self.memo.pages.get(url)
-        if not self._valid(entry, inputs, sources):
+        if not self._valid("pages", entry, inputs, sources):
             return None
         if entry.value is not None:
-            self.seen_pages[url] = entry
+            self.seen["pages"][url] = entry
             return Output(path, entry.value)
         if self.previous_output is not None and (self.previous_output / path).is_file():
-            self.seen_pages[url] = entry
+            self.seen["pages"][url] = entry
             return Output(path, None, self.previous_output / path)
         return None
 
     def keep_page(self, url: str, inputs: bytes, reads, sources: Sources, data: bytes) -> None:
-        self.seen_pages[url] = self._entry(inputs, reads, sources, data)
+        self.keep("pages", url, inputs, reads, sources, data)
 
     def finish(self) -> None:
         """After a good build: remember what it made, forget the rest."""
-        self.memo.bodies, self.memo.pages = self.seen_bodies, self.seen_pages
+        for table, entries in self.seen.items():
+            if table in self.used or entries:  # a table this build did not use stays as it was
+                setattr(self.memo, table, entries)
         self.previous_output = None
 
 
@@ -200,6 +218,6 @@ def save_memo(path: Path, memo: Memo) -> None:
     the next build links unchanged pages from the output when it is
     untouched, and renders them again otherwise."""
     pages = {url: Entry(e.inputs, e.trace, None) for url, e in memo.pages.items()}
-    stored = Memo(memo.parsed, memo.validated, memo.bodies, pages)
+    stored = Memo(memo.parsed, memo.validated, memo.bodies, pages, memo.cards)
     payload = pickle.dumps((toolchain(), stored), protocol=pickle.HIGHEST_PROTOCOL)
     write_atomic(path, hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)

@@ -20,6 +20,7 @@ import jinja2
 from ..diagnostics import Diagnostic
 from ..forking import fork_pool
 from ..model import Output, SiteGraph
+from ..view import Reads, SiteView, Sources
 from .card import LEVELS, card_context
 from .pool import Exceeded, run_limited
 from .worker import CardJob, CardResult, render_card, render_single
@@ -50,8 +51,7 @@ class CardsResult:
 class _Planned:
     slug: str
     size: str
-    key: str
-    contexts: tuple[dict, ...]  # one per layout, roomiest first
+    key: str  # "" without a cache
     source: str  # content/routines/x.md
 
 
@@ -64,35 +64,56 @@ class _Paths:
         self.base_url = (project / "content").as_uri() + "/"
 
 
-def plan_cards(graph: SiteGraph, templates: dict[str, str], project: Path, cache) -> list[_Planned]:
-    """Every card to publish with its cache key (`cache`: an incremental.Cache)."""
+def card_contexts(graph, slug: str, size: str, paths: _Paths) -> tuple[dict, ...]:
+    """A card's context at every layout, roomiest first. `graph` is the site
+    graph or a view of it (generator/view.py) that records what is read."""
+    routine = graph.get("routines", slug)
+    stylesheet = paths.stylesheet.as_uri()
+    return tuple(
+        card_context(graph, routine, size, level, stylesheet) for level in range(len(LEVELS))
+    )
+
+
+def plan_cards(
+    graph: SiteGraph, templates: dict[str, str], project: Path, reuse=None
+) -> list[_Planned]:
+    """Every card to publish with its cache key: a fingerprint of its
+    contexts, the template texts, the site configuration and the toolchain.
+    With `reuse` (an incremental.Reuse), a key whose recorded reads are
+    unchanged is not computed again. Without it there is no cache, no key."""
     paths = _Paths(project)
+    sources = Sources(graph)
+    shared = reuse.inputs((templates, graph.config, paths.stylesheet.as_uri())) if reuse else b""
     planned = []
     for routine in graph.routines:
         for size in graph.config.pdf.page_sizes:
-            contexts = tuple(
-                card_context(graph, routine, size, level, paths.stylesheet.as_uri())
-                for level in range(len(LEVELS))
-            )
-            key = cache.key("card", size, contexts, templates, graph.config)
-            planned.append(_Planned(routine.slug, size, key, contexts, routine.path))
+            key = ""
+            if reuse:
+                name, inputs = (routine.slug, size), reuse.inputs((shared, size))
+                key = reuse.find("cards", name, inputs, sources)
+                if key is None:
+                    reads = Reads()
+                    contexts = card_contexts(SiteView(sources, reads), routine.slug, size, paths)
+                    key = reuse.cache("cards").key("card", size, contexts, templates, graph.config)
+                    reuse.keep("cards", name, inputs, tuple(reads.keys), sources, key)
+            planned.append(_Planned(routine.slug, size, key, routine.path))
     return planned
 
 
 def stale_cards(
-    graph: SiteGraph, templates: dict[str, str], project: Path, cache, held: CardsResult
+    graph: SiteGraph, templates: dict[str, str], project: Path, reuse, held: CardsResult
 ) -> frozenset[str]:
     """Routines whose `held` cards (an earlier build's) are not what a build
     now would publish: made from other inputs, or from files changed since."""
+    cache = reuse.cache("cards")
     planned: dict[str, list[str]] = {}
     stale = set()
-    for card in plan_cards(graph, templates, project, cache):
+    for card in plan_cards(graph, templates, project, reuse):
         planned.setdefault(card.slug, []).append(card.key)
         if cache.meta(card.key) is None:
             stale.add(card.slug)
-    return frozenset(
-        stale | {slug for slug, keys in planned.items() if held.keys.get(slug) != tuple(keys)}
-    )
+    changed = {slug for slug, keys in planned.items() if held.keys.get(slug) != tuple(keys)}
+    return frozenset(stale | changed)
 
 
 def render_cards(
@@ -100,26 +121,29 @@ def render_cards(
     env: jinja2.Environment,
     templates: dict[str, str],
     project: Path,
-    cache,
+    reuse=None,
     progress=None,
     workers: int | None = None,
 ) -> CardsResult:
+    """Every card and the booklets. With `reuse` (an incremental.Reuse),
+    cards come from the cache when their key and the files they read match."""
     result = CardsResult()
     paths = _Paths(project)
-    planned = plan_cards(graph, templates, project, cache)
+    cache = reuse.cache("cards") if reuse else None
+    planned = plan_cards(graph, templates, project, reuse)
     for card in planned:
         result.keys[card.slug] = result.keys.get(card.slug, ()) + (card.key,)
-    done: dict[str, CardResult | Exceeded] = {}
+    done: dict[tuple[str, str], CardResult | Exceeded] = {}
     misses = []
     for card in planned:
-        hit = cache.get(card.key)
+        hit = cache.get(card.key) if cache else None
         if hit:
-            done[card.key] = CardResult(hit[0], hit[1]["level"], 1)
+            done[(card.slug, card.size)] = CardResult(hit[0], hit[1]["level"], 1)
             result.cache_hits += 1
         else:
             layouts = tuple(
                 env.get_template("card.html").render(site=graph.config, card=c)
-                for c in card.contexts
+                for c in card_contexts(graph, card.slug, card.size, paths)
             )
             misses.append(
                 (card, CardJob(card.source, card.size, layouts, paths.base_url, paths.allowed))
@@ -142,7 +166,7 @@ def render_cards(
             settings.memory_mb * 2**20,
         )
         for i, ((card, job), made) in enumerate(zip(misses, rendered, strict=True), start=1):
-            done[card.key] = made
+            done[(card.slug, card.size)] = made
             if isinstance(made, Exceeded):
                 result.problems.append(
                     Diagnostic(
@@ -154,15 +178,15 @@ def render_cards(
                     )
                 )
             elif made.data is not None:
-                cache.put(
-                    card.key, made.data, {"level": made.level, "read": [list(r) for r in made.read]}
-                )
                 result.rendered += 1
+                if cache:
+                    read = [list(r) for r in made.read]
+                    cache.put(card.key, made.data, {"level": made.level, "read": read})
             if progress:
                 progress(f"  [{i}/{len(misses)}] {card.slug} ({card.size})")
 
     for card in planned:
-        made = done[card.key]
+        made = done[(card.slug, card.size)]
         node = graph.get("routines", card.slug)
         if isinstance(made, Exceeded):
             continue
@@ -241,9 +265,9 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
             for link in result.links.get(slug, [])
             if link.size == size
         ]
-        key = cache.key("booklet", cover_html, *cards)
+        key = cache.key("booklet", cover_html, *cards) if cache else ""
         path = graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf"))
-        hit = cache.get(key)
+        hit = cache.get(key) if cache else None
         booklets.append((path, key, hit[0] if hit else None))
         if not hit:
             misses.append(
@@ -257,9 +281,8 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
                     paths.allowed,
                 )
             )
-    if (
-        len(misses) > 1
-    ):  # one size per core: the cover's layout and the merge take seconds at 100 routines
+    # one size per core: the cover's layout and the merge take seconds at 100 routines
+    if len(misses) > 1:
         with fork_pool(len(misses)) as pool:
             made = list(pool.map(_assemble, misses))
     else:
@@ -268,7 +291,8 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
     for path, key, data in booklets:
         if data is None:
             data, read = made.pop(0)
-            cache.put(key, data, {"read": [list(r) for r in read]})
+            if cache:
+                cache.put(key, data, {"read": [list(r) for r in read]})
         outputs.append(Output(path, data))
     return outputs
 
