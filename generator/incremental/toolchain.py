@@ -6,12 +6,12 @@ installing `libharfbuzz-subset0`, a font or a new WeasyPrint re-renders."""
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import glob
 import hashlib
 import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -76,21 +76,48 @@ def code_files() -> list[str]:
 
 
 def library_versions() -> list[str]:
+    """Python's version and each library's, read from the installed
+    `.dist-info` folders' names (one listing per folder of sys.path)."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                project, _, release = name[: -len(".dist-info")].rpartition("-")
+                found.setdefault(_normal(project), release)
     lines = [f"python={sys.version}"]
     for name in LIBRARIES:
-        try:
-            lines.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            lines.append(f"{name}=-")
+        release = found.get(_normal(name))
+        if release is None:  # not installed as a wheel: ask the slower way
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                release = version(name)
+            except PackageNotFoundError:
+                release = "-"
+        lines.append(f"{name}={release}")
     return lines
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def system_files() -> list[str]:
     """Name, size and time of the system libraries and fonts that shape PDFs."""
     lines = []
-    for folder in LIBRARY_FOLDERS:
-        for pattern in SYSTEM_LIBRARIES:
-            lines += [_stat_line(path) for path in sorted(glob.glob(os.path.join(folder, pattern)))]
+    for pattern in LIBRARY_FOLDERS:
+        for folder in sorted(glob.glob(pattern)):
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError:
+                continue
+            for name in names:
+                if any(fnmatch.fnmatchcase(name, lib) for lib in SYSTEM_LIBRARIES):
+                    lines.append(_stat_line(os.path.join(folder, name)))
     for folder in FONT_FOLDERS:
         for root, dirs, files in os.walk(os.path.expanduser(folder)):
             dirs.sort()
