@@ -24,6 +24,7 @@ from .builder_data import builder_data
 from .config import LimitSettings, load_config
 from .diagnostics import ContentErrors, Diagnostic, Report
 from .feeds import render_feeds
+from .forking import frozen_gc
 from .images import process_images
 from .incremental.memo import Reuse, load_memo, save_memo
 from .incremental.uptodate import (
@@ -249,7 +250,13 @@ def build_site(
     today = today or dt.date.today()
     output = (output or project / "site_output").absolute()
     check_output_folder(output, project)
-    with project_lock(project, "prehab serve" if session else "prehab build", on_wait=progress):
+    # Objects alive before the build (a dev server's memo: hundreds of thousands
+    # of small tuples) are left out of garbage collection while it runs: a full
+    # collection in the middle of a rebuild costs 150 ms at 2,000 articles.
+    with (
+        project_lock(project, "prehab serve" if session else "prehab build", on_wait=progress),
+        frozen_gc(),
+    ):
         if session is not None:
             result = _build_in_place(project, output, options, today, progress, session)
         else:

@@ -119,11 +119,16 @@ class Reuse:
 
     def _valid(self, table: str, entry: Entry | None, inputs: bytes, sources: Sources) -> bool:
         self.used.add(table)
-        return (
-            entry is not None
-            and entry.inputs == inputs
-            and all(self._now(key, sources)[1] == seen for key, seen in entry.trace)
-        )
+        if entry is None or entry.inputs != inputs:
+            return False
+        current = self.current
+        for key, seen in entry.trace:  # a plain loop: this runs for every read of every page
+            now = current.get(key)
+            if now is None:
+                now = self._now(key, sources)
+            if now[1] != seen:
+                return False
+        return True
 
     def _entry(self, inputs: bytes, reads, sources: Sources, value) -> Entry:
         return Entry(inputs, tuple(self._now(key, sources) for key in reads), value)
