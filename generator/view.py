@@ -85,8 +85,8 @@ class SiteView:
         return lookup(key, self._sources)
 
     def get(self, kind: str, slug: str) -> NodeView:
-        if not self.read(("has", kind, slug)):
-            raise KeyError(f"no {kind} '{slug}'")
+        """The node's view; reading any of its attributes records it (and
+        fails, as a KeyError, for a node that does not exist)."""
         return NodeView(kind, slug, self)
 
     def has(self, kind: str, slug: str) -> bool:
