@@ -3,9 +3,9 @@ bottom, in memory; `build_site()` adds the write, and is the one entry point
 of `prehab build` and of every rebuild of `prehab serve`.
 
 config -> load -> validate -> resolve -> [gate] -> markup -> PDF cards ->
-pages, feeds, assets -> [gate] -> write. No events, no signals: each stage
-takes the previous stage's frozen values and returns its own plus
-diagnostics. A stage may take one optional reuse value (generator/incremental,
+pages, feeds, assets -> [gate] -> links [gate] -> write. No events, no
+signals: each stage takes the previous stage's frozen values and returns its
+own plus diagnostics. A stage may take one optional reuse value (generator/incremental,
 beside the pipeline); it gives the same result with it or without it."""
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from .pdf import CardsResult, render_cards, routine_cards, stale_cards
 from .render import render_pages
 from .resolve import resolve_site
 from .search import index_search
+from .site_links import Targets, check_body_links
 from .validate import validate_content
 from .view import Sources
 from .write import check_output_folder, sync_folder, write_site
@@ -200,6 +201,11 @@ def compile_site(
     if report.has_errors():
         raise ContentErrors(report)
     clock.lap("render")
+    # The link gate: only now does every page, file and element id exist.
+    report.add(check_body_links(graph, html, Targets.of(graph, result.outputs, result.copies)))
+    if report.has_errors():
+        raise ContentErrors(report)
+    clock.lap("links")
 
     result.pages, result.rendered_urls = len(pages), rendered
     result.pdfs_rendered, result.pdf_cache_hits = cards.rendered, cards.cache_hits

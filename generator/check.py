@@ -6,11 +6,9 @@ articles citing no study, unused images). Problems point at the source line."""
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from .build import compile_site
 from .diagnostics import ERROR, WARNING, ContentErrors, Diagnostic, Report
@@ -18,27 +16,12 @@ from .incremental.memo import Reuse
 from .incremental.uptodate import CACHE_FOLDER
 from .model import Node, SiteGraph
 from .options import BuildOptions
+from .site_links import Targets, link_problem, link_target, locate, page_links
 
 SUMMARY_ADVICE = 160  # search engines cut descriptions at about this length
-
-
-class _Page(HTMLParser):
-    """The ids, links and images of one HTML page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.refs: list[tuple[str, str]] = []  # (attribute, url)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if tag == "a" and attrs.get("name"):
-            self.ids.add(attrs["name"])
-        for name in ("href", "src"):
-            if attrs.get(name) and not (tag == "link" and "canonical" in (attrs.get("rel") or "")):
-                self.refs.append((name, attrs[name]))
+_MALFORMED = (
+    "malformed link '{url}': an external link needs a full address such as https://example.org/page"
+)
 
 
 def check_site(
@@ -58,74 +41,33 @@ def check_site(
         return exc.report
     report = result.report
     graph = result.graph
-    pages = {o.path: o.data for o in result.outputs if o.path.endswith(".html")}
-    files = {o.path for o in result.outputs} | {c.path for c in result.copies}
-    parsed = {}
-    for path, data in pages.items():
-        parser = _Page()
-        parser.feed(data.decode("utf-8"))
-        parsed[path] = parser
+    targets = Targets.of(graph, result.outputs, result.copies)
+    parsed = {
+        path: page_links(targets.page_bytes(path))
+        for path in sorted(targets.files)
+        if path.endswith(".html")
+    }
     sources = _page_sources(graph)
     external_urls: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
     used_files: set[str] = set()
-    for path, page in sorted(parsed.items()):
+    for path, page in parsed.items():
         node = sources.get(path)
         for _, url in page.refs:
             parts = urlsplit(url)
-            where = _locate(node, url, path)
+            where = locate(node, url, path)
             if parts.scheme in ("http", "https"):
-                if (
-                    not parts.netloc
-                    or " " in url
-                    or "." not in parts.netloc.split(":")[0]
-                    and parts.hostname != "localhost"
-                ):
-                    report.add(
-                        [
-                            Diagnostic(
-                                *where,
-                                f"malformed link '{url}': an external link needs "
-                                "a full address such as https://example.org/page",
-                                code="bad-url",
-                            )
-                        ]
-                    )
+                if _malformed(url):
+                    report.add([Diagnostic(*where, _MALFORMED.format(url=url), code="bad-url")])
                 elif node is not None:
                     external_urls[url].append(where)
                 continue
-            if parts.scheme in ("mailto", "data") or (
-                parts.scheme and parts.scheme not in ("http", "https")
-            ):
+            if parts.scheme or parts.netloc:  # mailto:, data: and the like
                 continue
-            target = _target(path, parts.path, graph.urls.base_path)
-            if target is None:
-                continue
+            target = link_target(path, parts.path, graph.urls.base_path)
             used_files.add(target)
-            if target not in files:
-                report.add(
-                    [
-                        Diagnostic(
-                            *where,
-                            f"broken link '{url}': no page or file at {parts.path}",
-                            code="broken-link",
-                        )
-                    ]
-                )
-            elif (
-                parts.fragment
-                and target in parsed
-                and unquote(parts.fragment) not in parsed[target].ids
-            ):
-                report.add(
-                    [
-                        Diagnostic(
-                            *where,
-                            f"broken link '{url}': the page has no "
-                            f"'#{parts.fragment}' (no heading or element with that id)",
-                            code="broken-fragment",
-                        )
-                    ]
-                )
+            found = link_problem(url, path, targets)
+            if found is not None:
+                report.add([Diagnostic(*where, found[0], code=found[1])])
     report.add(_editorial(graph, used_files))
     if external:
         from .external import check_external
@@ -142,33 +84,10 @@ def _page_sources(graph: SiteGraph) -> dict[str, Node]:
     return {graph.urls.output_path(node.url): node for node in graph.by_key.values()}
 
 
-def _locate(node: Node | None, url: str, page: str) -> tuple[str, int | None]:
-    """The source line that produced a link: the body line holding it, or the
-    front-matter line (featured exercises, images), else the file."""
-    if node is None:
-        return f"(generated page {page}, from the templates)", None
-    for offset, line in enumerate(node.body.markdown.split("\n")):
-        if url in line:
-            return node.path, node.body.first_line + offset
-    return node.path, None
-
-
-def _target(page: str, link_path: str, base_path: str) -> str | None:
-    """The output file a site link points at, or None for the page itself."""
-    if not link_path:
-        return page
-    if link_path.startswith("/"):
-        path = (
-            link_path[len(base_path) :]
-            if base_path and link_path.startswith(base_path)
-            else link_path
-        )
-    else:
-        path = posixpath.normpath(posixpath.join("/" + posixpath.dirname(page), link_path)) + (
-            "/" if link_path.endswith("/") else ""
-        )
-    path = unquote(path).lstrip("/")
-    return path + "index.html" if path == "" or path.endswith("/") else path
+def _malformed(url: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.netloc.split(":")[0]
+    return not parts.netloc or " " in url or ("." not in host and parts.hostname != "localhost")
 
 
 def _editorial(graph: SiteGraph, used_files: set[str]) -> list[Diagnostic]:
