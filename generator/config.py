@@ -49,6 +49,8 @@ class LimitSettings(_Strict):
     markdown_kb: int = Field(default=512, ge=1)
     image_kb: int = Field(default=20480, ge=1)
     front_matter_kb: int = Field(default=64, ge=1)
+    # Pixels, not bytes: a few KB of PNG can decode to gigabytes.
+    image_megapixels: int = Field(default=40, ge=1)
 
 
 class SiteConfig(_Strict):
@@ -117,6 +119,15 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         return None, [Diagnostic(CONFIG_PATH, line, f"invalid TOML: {exc}", code="bad-toml")]
+    except RecursionError:  # tomllib reads nested arrays by recursion
+        return None, [
+            Diagnostic(
+                CONFIG_PATH,
+                None,
+                "the settings nest arrays or tables too deeply to read; flatten them",
+                code="bad-toml",
+            )
+        ]
     try:
         return SiteConfig.model_validate(data), []
     except ValidationError as exc:

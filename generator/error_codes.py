@@ -29,8 +29,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     "too-large": (
         "error",
         "A file is larger than the limits in content/site.toml "
-        "`[limits]` (checked before reading it).",
-        "Split the text, export the image smaller, or raise the limit.",
+        "`[limits]` (checked before reading it), or an image has more pixels than "
+        "`image_megapixels` (checked before decoding it).",
+        "Split the text, export the image smaller (fewer pixels), or raise the limit.",
     ),
     "unsafe-path": (
         "error",
@@ -154,6 +155,16 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A body image has no alt text.",
         "Write what the image shows between the brackets: `![A runner stretching](images/x.svg)`.",
     ),
+    "too-complex": (
+        "error",
+        "A Markdown file cannot be converted in reasonable time or depth: thousands "
+        "of unclosed `[`, `](` or `<tag`, a list, quote or emphasis nested hundreds deep, "
+        "one paragraph dense with inline markup, or more than 6,000 list items, table rows, "
+        "headings and quote lines in one file.",
+        "Close each `[` with `]` and each tag with `>` (write a literal bracket as `\\[`, "
+        "a literal `<` as `&lt;`), flatten the nesting, add blank lines between "
+        "paragraphs, or split the file into several pages.",
+    ),
     "template-error": (
         "error",
         "A template failed to render (a typo in a variable name, a missing asset, a syntax error).",
@@ -178,13 +189,16 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "broken-link": (
         "error",
-        "A link or image in the built site points at no page or file (`prehab check`).",
-        "Fix the address; site links start with `/` or use `[[slug]]`.",
+        "A link or image in a body (`[x](/path/)`, `[x][ref]`, `<a href>`, `<img src>`) "
+        "points at no page or file of the built site (links made by templates: `prehab check`).",
+        "Fix the address (a suggestion is given); link pages with `[[slug]]`, "
+        "and end page addresses with `/`.",
     ),
     "broken-fragment": (
         "error",
-        "A link's `#anchor` names no heading or element on the target page (`prehab check`).",
-        "Use the anchor of an existing heading (lowercase words joined by hyphens).",
+        "A link's `#anchor` names no heading or element on the target page.",
+        "Use the anchor of an existing heading (lowercase words joined by hyphens; "
+        "a suggestion is given).",
     ),
     "bad-url": (
         "error",

@@ -103,10 +103,54 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe YAML (libyaml's parser where present) that refuses duplicate keys."""
 
 
+class WrittenKey(str):
+    """A key YAML would read as something other than text (`on`, `1`,
+    `null`, a date, a list), kept as written: validation then names it as the
+    editor wrote it, at its line, and says what YAML made of it."""
+
+    read_as: str = ""
+
+    def __new__(cls, text: str, read_as: str = ""):
+        key = super().__new__(cls, text)
+        key.read_as = read_as
+        return key
+
+
+# What YAML makes of a key that is not text, in the words of an error message.
+_READ_AS = {
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "nothing (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:merge": "a merge marker",
+    "tag:yaml.org,2002:seq": "a list",
+    "tag:yaml.org,2002:map": "a group of fields",
+}
+
+
+def key_text(node, text: str) -> str:
+    """A key as written: a plain word as is, a list or group as its source text."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    return text[node.start_mark.index : node.end_mark.index].strip() or "?"
+
+
+def _construct_key(loader, node):
+    """Keys are names, so they are never constructed: one YAML would read as
+    a boolean, number, date or list becomes a WrittenKey (and never crashes
+    the build as an unhashable list would)."""
+    if node.tag == "tag:yaml.org,2002:str":
+        return loader.construct_object(node)
+    return WrittenKey(key_text(node, loader._text), _READ_AS.get(node.tag, "something else"))
+
+
 def _construct_mapping(loader, node, deep=False):
+    loader.flatten_mapping(node)
+    mapping: dict = {}
     seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
+    for key_node, value_node in node.value:
+        key = _construct_key(loader, key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -115,10 +159,27 @@ def _construct_mapping(loader, node, deep=False):
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
-    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+def _construct_timestamp(loader, node):
+    """A date that does not exist (2026-02-30, 2026-13-01) is a content
+    mistake at its line, not a ValueError from deep inside PyYAML."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise ImpossibleDate(node.value, str(exc), node.start_mark) from None
+
+
+class ImpossibleDate(yaml.YAMLError):
+    def __init__(self, written: str, why: str, mark):
+        super().__init__(written)
+        self.written, self.why, self.mark = written, why, mark
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _refuse_yaml_features(rel: str, text: str, first_line: int) -> list[Diagnostic]:
@@ -168,7 +229,7 @@ def parse_yaml(rel: str, text: str, first_line: int):
         return None, {}, refused
     try:
         loader = _StrictLoader(text)
-        loader._line_offset = first_line - 1
+        loader._line_offset, loader._text = first_line - 1, text
         try:
             node = loader.get_single_node()
             if node is not None and _depth(node) > MAX_DEPTH:
@@ -187,6 +248,8 @@ def parse_yaml(rel: str, text: str, first_line: int):
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except ImpossibleDate as exc:
+        return None, {}, [_impossible_date(rel, exc, first_line)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
@@ -216,18 +279,29 @@ def parse_yaml(rel: str, text: str, first_line: int):
         return None, {}, [Diagnostic(rel, first_line, f"invalid YAML: {exc}", code="bad-yaml")]
     lines: LineMap = {(): first_line}
     if node is not None:
-        _map_lines(node, (), first_line - 1, lines)
+        _map_lines(node, (), first_line - 1, lines, text)
     return data, lines, []
 
 
-def _map_lines(node, loc: tuple, offset: int, out: LineMap) -> None:
+def _impossible_date(rel: str, exc: ImpossibleDate, first_line: int) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        exc.mark.line + first_line,
+        f"'{exc.written}' is not a real date ({exc.why}): write a date that exists, "
+        "as year-month-day (e.g. 2026-02-28), or put it in quotes if it is text",
+        code="invalid-field",
+        column=exc.mark.column + 1,
+    )
+
+
+def _map_lines(node, loc: tuple, offset: int, out: LineMap, text: str) -> None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            here = loc + (key.value,)
+            here = loc + (key_text(key, text),)
             out[here] = key.start_mark.line + 1 + offset
-            _map_lines(value, here, offset, out)
+            _map_lines(value, here, offset, out, text)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             here = loc + (i,)
             out[here] = item.start_mark.line + 1 + offset
-            _map_lines(item, here, offset, out)
+            _map_lines(item, here, offset, out, text)

@@ -75,13 +75,45 @@ def _resize(data: bytes, fmt: str, width: int | None) -> bytes:
         return out.getvalue()
 
 
+TOO_MANY_PIXELS = "has more pixels than"
+
+
+def problem_code(problem: str) -> str:
+    return "too-large" if TOO_MANY_PIXELS in problem else "bad-image"
+
+
+def _raster_size(data: bytes, fmt: str, megapixels: int) -> tuple[tuple[int, int], str | None]:
+    """The size of a photo, read from its header, and checked against the
+    pixel cap before anything is decoded (memory stays bounded)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    limit = f"the limit is {megapixels} megapixels (site.toml [limits] image_megapixels)"
+    try:
+        with warnings.catch_warnings():
+            # prehab's own cap decides, below; Pillow's warning would only be noise
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                width, height = probe.size
+                if width * height > megapixels * 1_000_000:
+                    return (width, height), (
+                        f"{TOO_MANY_PIXELS} the limit: it is {width} x {height} pixels "
+                        f"({width * height / 1e6:.0f} megapixels), {limit}; export it smaller"
+                    )
+                probe.verify()
+    except Image.DecompressionBombError:
+        return (0, 0), f"{TOO_MANY_PIXELS} the limit (far more); {limit}; export it smaller"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return (0, 0), f"cannot be read as {fmt} ({exc}); re-export it"
+    return (width, height), None
+
+
 def process_images(
     graph: SiteGraph, content: Path, cache=None
 ) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
     """Sizes of every image and resized variants of photos. `cache` (the
     reuse value, an incremental.Cache) keeps resized files between builds."""
-    from PIL import Image, UnidentifiedImageError
-
     infos: dict[str, ImageInfo] = {}
     outputs: list[Output] = []
     problems: list[Diagnostic] = []
@@ -111,20 +143,13 @@ def process_images(
             continue
         if suffix not in RASTER:
             continue
-        try:
-            with Image.open(io.BytesIO(data)) as probe:
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as probe:
-                width, height = probe.size
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        size, problem = _raster_size(data, RASTER[suffix], graph.config.limits.image_megapixels)
+        if problem:
             problems.append(
-                Diagnostic(
-                    *where,
-                    f"image '{rel}' cannot be read as {RASTER[suffix]} ({exc}); re-export it",
-                    code="bad-image",
-                )
+                Diagnostic(*where, f"image '{rel}' {problem}", code=problem_code(problem))
             )
             continue
+        width, height = size
         digest = hashlib.sha256(data).hexdigest()
         stem, fmt = rel[: -len(suffix)], RASTER[suffix]
         smaller = [w for w in WIDTHS if w < width]

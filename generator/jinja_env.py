@@ -33,18 +33,25 @@ def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
                 continue
             path = Path(root, name)
             rel = path.relative_to(folder).as_posix()
-            try:
-                sources[rel] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(
-                    Diagnostic(
-                        f"templates/{rel}",
-                        None,
-                        f"cannot read this template ({exc}); save it as UTF-8 text",
-                        code="template-error",
-                    )
-                )
+            text, problem = _read_template(path)
+            if problem:
+                problems.append(Diagnostic(f"templates/{rel}", *problem, code="template-error"))
+            else:
+                sources[rel] = text
     return sources, problems
+
+
+def _read_template(path: Path) -> tuple[str, tuple[int | None, str] | None]:
+    """A template's text, or (line, why it cannot be used)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return "", (None, f"cannot read this template ({exc.strerror}); check its permissions")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return "", (line, "this template is not valid UTF-8 text; save it as UTF-8")
 
 
 class _Sources(jinja2.BaseLoader):

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .front_matter import LineMap, SourceFile, parse_source, parse_yaml
+from .markdown_guard import markdown_problem
 from .urls import is_slug, slugify
 
 KINDS = ("articles", "exercises", "routines", "authors", "pages")
 IGNORED_PREFIXES = (".", "#", "~")
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
+STUDY_ID = re.compile(r"^['\"]?([a-z0-9][a-z0-9-]*)['\"]?:", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def load_content(
             cache_key = (rel, hashlib.sha256(raw.encode()).digest())
             seen.add(cache_key)
             if cache_key not in parsed:
-                parsed[cache_key] = parse_source(kind, slug, rel, raw, limits.front_matter_bytes)
+                parsed[cache_key] = _parse_checked(kind, slug, rel, raw, limits)
             source, problems = parsed[cache_key]
             diagnostics.extend(problems)
             if source:
@@ -112,6 +115,8 @@ def load_content(
         else:
             data, lines, problems = parse_yaml("content/studies.yml", raw, 1)
             diagnostics.extend(problems)
+            if problems:  # its ids still exist: no 'unknown study' at every citation
+                rejected |= {("studies", m.group(1)) for m in STUDY_ID.finditer(raw)}
             if data is not None and not isinstance(data, dict):
                 diagnostics.append(
                     Diagnostic(
@@ -131,6 +136,15 @@ def load_content(
     images, problems = _list_images(root, limits)
     diagnostics.extend(problems)
     return LoadedContent(tuple(sources), studies, images, frozenset(rejected)), diagnostics
+
+
+def _parse_checked(kind, slug, rel, raw, limits: Limits):
+    """parse_source, after the check that the text can be converted in
+    reasonable time (before any link scan or Markdown reads it)."""
+    slow = markdown_problem(raw)
+    if slow:
+        return None, [Diagnostic(rel, slow[0], slow[1], code="too-complex")]
+    return parse_source(kind, slug, rel, raw, limits.front_matter_bytes)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -16,8 +16,10 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .diagnostics import ContentErrors, Diagnostic, Report
 from .forking import map_in_workers
 from .links import WIKI_LINK, citation_ids
+from .markdown_guard import too_deep_message
 from .model import Body, Node, SiteGraph
 from .sanitize import clean_html
 from .view import Reads, SiteView, Sources
@@ -208,15 +210,20 @@ def _start_worker(sources: Sources, jobs: list[BodyJob]) -> None:
     _WORKER.update(sources=sources, jobs=jobs, converter=Markup())
 
 
-def _convert_chunk(indexes: list[int]) -> list[tuple[dict, tuple]]:
+def _convert_chunk(indexes: list[int]) -> list[tuple[dict | None, tuple, Diagnostic | None]]:
     sources, jobs, converter = _WORKER["sources"], _WORKER["jobs"], _WORKER["converter"]
     results = []
     for index in indexes:
-        reads = Reads()
-        results.append(
-            (converter.convert(jobs[index], SiteView(sources, reads)), tuple(reads.keys))
-        )
-    return results
+        reads, job = Reads(), jobs[index]
+        try:
+            results.append((converter.convert(job, SiteView(sources, reads)), reads.keys, None))
+        except (RecursionError, MemoryError) as exc:  # a body nested beyond any reason
+            converter = _WORKER["converter"] = Markup()  # its state is half-way: start anew
+            where = (job.body.path, job.body.first_line)
+            results.append(
+                (None, (), Diagnostic(*where, too_deep_message(exc), code="too-complex"))
+            )
+    return [(parts, tuple(keys), problem) for parts, keys, problem in results]
 
 
 def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) -> dict[tuple, str]:
@@ -240,8 +247,11 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
             converted = _convert_chunk(missing)
         finally:
             _WORKER.clear()
+    problems = [problem for _, _, problem in converted if problem is not None]
+    if problems:
+        raise ContentErrors(Report(problems))
     html: dict[tuple, str] = {}
-    for index, (parts, reads) in zip(missing, converted, strict=True):
+    for index, (parts, reads, _) in zip(missing, converted, strict=True):
         done[index] = parts
         if reuse:
             reuse.keep_body(

@@ -242,11 +242,9 @@ def render_pages(
         results = _render_all(missing, workers)
     finally:
         _RENDER.clear()
-    problems = [problem for _, _, problem in results if problem is not None]
+    problems = distinct_problems(problem for _, _, problem in results if problem is not None)
     if problems:
-        report = Report()
-        report.add(problems[:1])
-        raise ContentErrors(report)
+        raise ContentErrors(Report(problems))
     for index, (data, reads, _) in zip(missing, results, strict=True):
         spec = specs[index]
         outputs[index] = Output(graph.urls.output_path(spec.url), data)
@@ -267,9 +265,20 @@ def _render_chunk(indexes: list[int]) -> list[tuple[bytes | None, tuple, Diagnos
         try:
             data = render_one(specs[index], SiteView(sources, reads), env, common, reads)
             results.append((data, tuple(reads.keys), None))
-        except jinja2.TemplateError as exc:
-            results.append((None, (), template_problem(exc, specs[index])))
+        except Exception as exc:  # noqa: BLE001 (a template's own mistake, or re-raised)
+            results.append((None, (), template_problem(exc, specs[index], sources.templates)))
     return results
+
+
+def distinct_problems(problems) -> list[Diagnostic]:
+    """Each template mistake once, with the first page it broke: the same
+    line failing on 500 pages is one mistake."""
+    first: dict[tuple, Diagnostic] = {}
+    for problem in problems:
+        first.setdefault(
+            (problem.path, problem.line, problem.message.rsplit(" (while", 1)[0]), problem
+        )
+    return list(first.values())
 
 
 def _render_all(
@@ -282,25 +291,71 @@ def _render_all(
     return map_in_workers(_render_chunk, indexes, workers)
 
 
-def template_problem(exc: jinja2.TemplateError, spec: PageSpec) -> Diagnostic:
-    """A template mistake as `templates/x.html:LINE: message`, found in the
-    traceback Jinja rewrites to point at template lines."""
-    path, line = f"templates/{spec.template}", getattr(exc, "lineno", None)
+def template_problem(exc: Exception, spec: PageSpec, templates: dict | None = None) -> Diagnostic:
+    """A template mistake as `templates/x.html:LINE: message (while rendering
+    /url/)`, found in the traceback Jinja rewrites to point at template
+    lines. An error raised with no template line on the way (a bug in
+    prehab's own code) is raised again."""
+    frames = _template_frames(exc)
+    path, line = (
+        _looping_frame(frames, templates or {})
+        if isinstance(exc, RecursionError)
+        else (frames[-1] if frames else (None, None))
+    )
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.name:
-        path = f"templates/{exc.name}"
-    else:
-        tb = exc.__traceback__
-        while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if "/templates/" in filename and filename.endswith(".html"):
-                path, line = "templates/" + filename.split("/templates/", 1)[1], tb.tb_lineno
-            tb = tb.tb_next
+        path, line = f"templates/{exc.name}", exc.lineno
+    elif isinstance(exc, jinja2.TemplateNotFound) and path is None:
+        path = f"templates/{spec.template}"
+    if path is None and not isinstance(exc, jinja2.TemplateError):
+        raise exc
     return Diagnostic(
-        path,
+        path or f"templates/{spec.template}",
         line,
-        f"template error while rendering {spec.url}: {exc.message or exc}",
+        f"{_template_message(exc)} (while rendering {spec.url})",
         code="template-error",
     )
+
+
+def _template_frames(exc: BaseException) -> list[tuple[str, int]]:
+    """(templates/x.html, line) of each template frame in the traceback, outermost first."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if "/templates/" in filename and filename.endswith((".html", ".xml", ".txt", ".css")):
+            frames.append(("templates/" + filename.split("/templates/", 1)[1], tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def _looping_frame(frames: list[tuple[str, int]], templates: dict) -> tuple[str | None, int | None]:
+    """Endless recursion: the first line that repeats, an include or import
+    rather than the `extends` or block calls on the way."""
+    repeated = [frame for frame in dict.fromkeys(frames) if frames.count(frame) > 1]
+
+    def loads(frame) -> bool:
+        lines = templates.get(frame[0].removeprefix("templates/"), "").split("\n")
+        text = lines[frame[1] - 1] if 0 < frame[1] <= len(lines) else ""
+        return any(word in text for word in ("include", "import", "call"))
+
+    chosen = next(filter(loads, repeated), repeated[0] if repeated else None)
+    return chosen or (frames[-1] if frames else (None, None))
+
+
+def _template_message(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return (
+            "template error: this template includes or extends itself without end; "
+            "remove the include (or add a condition that stops it)"
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return (
+            f"template error: template '{exc.name}' does not exist; create "
+            f"templates/{exc.name} or fix the name"
+        )
+    if isinstance(exc, jinja2.TemplateError):
+        return f"template error: {exc.message or exc}"
+    return f"template error: {exc} ({type(exc).__name__}); fix the expression on this line"
 
 
 def render_one(

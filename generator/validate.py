@@ -4,13 +4,15 @@ file line of the offending key, with a hint on how to fix it."""
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean
-from .front_matter import LineMap, nearest_line
+from .front_matter import LineMap, WrittenKey, nearest_line
 from .load import LoadedContent
 from .schema import MODELS, SLUG_HINT, Study
 from .urls import is_slug
@@ -86,12 +88,14 @@ def validate_content(
     registry = loaded.studies
     for study_id, fields in registry.data.items():
         line = registry.lines.get((study_id,), 1)
-        if not isinstance(study_id, str) or not is_slug(study_id):
+        if isinstance(study_id, WrittenKey) or not is_slug(study_id):
+            read_as = getattr(study_id, "read_as", "")
+            read_as = f" (YAML reads it as {read_as})" if read_as else ""
             diagnostics.append(
                 Diagnostic(
                     registry.path,
                     line,
-                    f"study id '{study_id}' is not a slug: {SLUG_HINT}",
+                    f"study id '{study_id}' is not a slug{read_as}: {SLUG_HINT}",
                     code="bad-slug",
                 )
             )
@@ -133,7 +137,7 @@ def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = 
         return None, [
             Diagnostic(
                 path,
-                line_of(_clean_loc(err["loc"])),
+                line_of(_clean_loc(err["loc"], model)),
                 where + explain(err, model, data),
                 code=_code(err),
             )
@@ -141,13 +145,51 @@ def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = 
         ]
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union branch names ('str', 'FeaturedExercise', ...)."""
+def _clean_loc(loc: tuple, model: type[BaseModel]) -> tuple:
+    """The key path of an error without pydantic's union branch labels
+    ('constrained-str', 'FeaturedExercise'), found by walking the model
+    beside it: only where a field is a union does pydantic add a label, so a
+    key an editor wrote ('Title', 'str', 'a[b]') is never mistaken for one."""
+    kept, annotation = [], model
+    parts = list(loc)
+    while parts:
+        annotation, branches = _unwrap(annotation)
+        if len(branches) > 1:
+            label = parts.pop(0)
+            annotation = next(
+                (b for b in branches if getattr(b, "__name__", None) == label),
+                next((b for b in branches if not _is_model(b)), None),
+            )
+            continue
+        part = parts.pop(0)
+        kept.append(part)
+        annotation = _child(annotation, part)
+    return tuple(kept)
 
-    def is_branch(part) -> bool:
-        return isinstance(part, str) and (part[:1].isupper() or "[" in part or part == "str")
 
-    return tuple(p for p in loc if not is_branch(p))
+def _unwrap(annotation):
+    """(the annotation without Annotated/Optional, its union members if any)."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            return _unwrap(members[0])
+        return annotation, members
+    return annotation, []
+
+
+def _child(annotation, part):
+    """The annotation of `part` (a field name or list index) inside `annotation`."""
+    if _is_model(annotation) and isinstance(part, str) and part in annotation.model_fields:
+        return annotation.model_fields[part].annotation
+    if typing.get_origin(annotation) in (tuple, list) and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    return None  # unknown from here on: every remaining part is a key or index
+
+
+def _is_model(annotation) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _field_name(loc: tuple) -> str:
@@ -184,11 +226,11 @@ EXPECTED = {
 
 
 def explain(err: dict, model: type[BaseModel], data: dict) -> str:
-    loc = _clean_loc(err["loc"])
+    loc = _clean_loc(err["loc"], model)
     name = _field_name(loc)
     kind = err["type"]
-    if kind == "extra_forbidden":
-        return f"unknown field '{loc[-1]}'" + _field_hint(model, loc)
+    if kind == "extra_forbidden" and loc:
+        return _unknown_field(model, loc, _written_key(data, loc))
     if kind == "missing":
         return f"missing required field '{name}'"
     found = err.get("input")
@@ -209,6 +251,31 @@ def explain(err: dict, model: type[BaseModel], data: dict) -> str:
         return f"'{name}' is {found}; {err['msg'].lower()}"
     message = err["msg"].removeprefix("Value error, ")
     return f"'{name}': {message}" if name else message
+
+
+def _written_key(data, loc: tuple):
+    """The key at the end of `loc` as the YAML gave it (a WrittenKey keeps
+    what YAML made of `on`, `1` or `null`)."""
+    for part in loc[:-1]:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return loc[-1]
+    if isinstance(data, dict):
+        return next((key for key in data if key == loc[-1]), loc[-1])
+    return loc[-1]
+
+
+def _unknown_field(model: type[BaseModel], loc: tuple, key) -> str:
+    hint = _field_hint(model, loc[:-1] + (str(key).lower(),))
+    if isinstance(key, WrittenKey):
+        return (
+            f"unknown field '{key}': YAML reads it as {key.read_as}, not as a name; field "
+            f"names are lowercase words, e.g. 'title'{hint or '; remove it or fix the name'}"
+        )
+    if str(key) != str(key).lower() and "did you mean" in hint:
+        return f"unknown field '{key}': field names are lowercase{hint}"
+    return f"unknown field '{key}'" + (hint or "; remove it or fix the name")
 
 
 def _describe(value) -> str:

@@ -270,5 +270,6 @@ def test_a_template_mistake_is_reported_at_its_line_not_as_a_crash(make_project)
     )
     result = run_cli("build", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "templates/page.html:4: template error while rendering /about/: " in result.stderr
+    assert "templates/page.html:4: template error: " in result.stderr
+    assert "(while rendering /about/)" in result.stderr
     assert "has no attribute 'titel'" in result.stderr

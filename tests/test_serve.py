@@ -49,7 +49,7 @@ def get(url: str) -> tuple[int, bytes]:
 
 
 @contextmanager
-def running_server(root: Path, *flags: str):
+def running_server(root: Path, *flags: str, env: dict | None = None):
     port = free_port()
     log = root / "serve.log"
     with open(log, "w") as out:
@@ -67,6 +67,7 @@ def running_server(root: Path, *flags: str):
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
+            env=env,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -427,3 +428,67 @@ def test_the_live_reload_socket_rejects_other_origins(project):
 
         assert handshake("https://evil.example") == 403
         assert handshake(f"http://127.0.0.1:{port}") == 101
+
+
+# Loaded by the server process only (sitecustomize on its PYTHONPATH): turns
+# one marker in a body into an exception inside prehab, standing in for a bug.
+BUG_HOOK = """
+import generator.markup as markup
+
+_convert = markup.Markup.convert
+
+
+def convert(self, job, view):
+    if "TRIGGER-A-BUG" in job.body.markdown:
+        raise RuntimeError("planted bug for the test")
+    return _convert(self, job, view)
+
+
+markup.Markup.convert = convert
+"""
+
+
+def test_serve_never_goes_silent_on_template_errors_or_bugs(project, tmp_path):
+    """Every failed rebuild shows in the page and the terminal, whatever
+    failed: a template mistake at its line, or a bug in prehab with its
+    traceback in the terminal; the last good site is served meanwhile."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(BUG_HOOK)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]),
+    }
+    template = project / "templates/exercise.html"
+    article = project / "content/articles/back-pain.md"
+    overlay = "() => (document.getElementById('prehab-errors')?.innerText || '')"
+    with running_server(project, "--no-pdf", env=env) as (base, _, log), chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "/exercises/bird-dog/")
+        page.wait_for_function("() => window.LiveReload !== undefined")
+
+        good_template = template.read_text()
+        save_atomically(
+            template, good_template.replace("<h1>{{ e.title }}</h1>", "<h1>{{ e.title + 1 }}</h1>")
+        )
+        page.wait_for_function(
+            f"() => ({overlay})().includes('templates/exercise.html:')"
+            f" && ({overlay})().includes('while rendering /exercises/')",
+            timeout=WAIT_MS,
+        )
+        assert page.locator("h1").first.inner_text() == "Bird dog", "the last good page stays"
+        assert "templates/exercise.html:" in log.read_text()
+        save_atomically(template, good_template)
+        page.wait_for_function("() => !document.getElementById('prehab-errors')", timeout=WAIT_MS)
+
+        good_article = article.read_text()
+        save_atomically(article, good_article + "\nTRIGGER-A-BUG\n")
+        page.wait_for_function(
+            f"() => ({overlay})().includes('this is a bug in prehab')", timeout=WAIT_MS
+        )
+        status, body = get(base + "/articles/back-pain/")
+        assert status == 200 and b"TRIGGER-A-BUG" not in body, "the last good site is served"
+        terminal = log.read_text()
+        assert "Traceback" in terminal and "planted bug for the test" in terminal
+        save_atomically(article, good_article)
+        page.wait_for_function("() => !document.getElementById('prehab-errors')", timeout=WAIT_MS)
