@@ -13,15 +13,8 @@ from .diagnostics import ContentErrors, Diagnostic, Report
 from .forking import map_in_workers
 from .model import Node, Output, SiteGraph
 from .structured_data import json_ld_for
+from .urls import KIND_NAMES
 from .view import Reads, SiteView, Sources
-
-HTML_TYPES = {
-    "articles": "article",
-    "exercises": "exercise",
-    "routines": "routine",
-    "authors": "author",
-    "pages": "page",
-}
 
 
 @dataclass(frozen=True)
@@ -76,7 +69,7 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
         specs.append(
             PageSpec(
                 node.url,
-                f"{HTML_TYPES[node.kind]}.html",
+                f"{KIND_NAMES[node.kind]}.html",
                 node.title,
                 _summary(node),
                 {},

@@ -14,21 +14,11 @@ from .config import BuildOptions, SiteConfig
 from .diagnostics import WARNING, Diagnostic, did_you_mean
 from .links import find_refs
 from .model import Body, Dose, Feature, Node, SiteGraph, Step
-from .relations import rank_related, taxonomy_terms, with_backlinks, with_related
+from .relations import taxonomy_terms, with_backlinks, with_related
 from .sanitize import raw_html_problems, url_problem
 from .schema import FeaturedExercise
-from .urls import RESERVED, Urls, slugify
+from .urls import KIND_NAMES, RESERVED, Urls, slugify
 from .validate import Document, ValidContent
-
-_rank_related = rank_related  # its old name here, which tests/test_units.py imports
-
-KIND_NAMES = {
-    "articles": "article",
-    "exercises": "exercise",
-    "routines": "routine",
-    "authors": "author",
-    "pages": "page",
-}
 
 
 def resolve_site(

@@ -10,17 +10,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .schema import MODELS, Dose, FeaturedExercise, Hero, Image, RoutineStep, Study
-from .urls import SLUG_PATTERN
+from .urls import KIND_NAMES, SLUG_PATTERN
 
 BEGIN = "<!-- BEGIN GENERATED FRONT-MATTER REFERENCE (prehab schema --docs) -->"
 END = "<!-- END GENERATED FRONT-MATTER REFERENCE -->"
-KIND_NAMES = {
-    "articles": "article",
-    "exercises": "exercise",
-    "routines": "routine",
-    "authors": "author",
-    "pages": "page",
-}
 
 
 def schemas() -> dict[str, dict]:

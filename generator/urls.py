@@ -7,6 +7,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+KIND_NAMES = {  # each content kind in the singular: template and schema file names
+    "articles": "article",
+    "exercises": "exercise",
+    "routines": "routine",
+    "authors": "author",
+    "pages": "page",
+}
 SECTIONS = {
     "articles": "articles",
     "exercises": "exercises",

@@ -56,7 +56,7 @@ def test_urls_carry_the_base_path_and_map_to_index_files():
 def test_related_ranking_is_most_shared_features_then_earliest_on_random_sites():
     import random
 
-    from generator.resolve import _rank_related
+    from generator.relations import rank_related as _rank_related
 
     rng = random.Random(7)
     features = [f"tag{i}" for i in range(12)] + [f"area:{i}" for i in range(5)]
