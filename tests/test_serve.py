@@ -40,6 +40,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_command(root: Path, port: int, *flags: str) -> list[str]:
+    """`prehab serve` for `root` on `port`, as a user would start it."""
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "serve",
+        "--project",
+        str(root),
+        "--port",
+        str(port),
+        *flags,
+    ]
+
+
 def get(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -54,17 +69,7 @@ def running_server(root: Path, *flags: str, env: dict | None = None):
     log = root / "serve.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "serve",
-                "--project",
-                str(root),
-                "--port",
-                str(port),
-                *flags,
-            ],
+            serve_command(root, port, *flags),
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
@@ -348,19 +353,7 @@ def test_server_listens_on_loopback_only_by_default(project):
 def test_a_non_loopback_host_prints_a_warning(project):
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "serve",
-            "--project",
-            str(project),
-            "--port",
-            str(port),
-            "--host",
-            "0.0.0.0",
-            "--no-pdf",
-        ],
+        serve_command(project, port, "--host", "0.0.0.0", "--no-pdf"),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -379,16 +372,7 @@ def test_port_in_use_gives_one_sentence(project):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "serve",
-                "--project",
-                str(project),
-                "--port",
-                str(port),
-            ],
+            serve_command(project, port),
             capture_output=True,
             text=True,
             timeout=60,
