@@ -7,24 +7,28 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .load import is_editor_junk
+from .files import STATIC_LIMIT, Gate, Refusal
 from .model import Copy, Output
 
 
 def theme_assets(templates: Path, base_path: str) -> tuple[dict[str, str], list[Output]]:
-    """Fingerprinted theme files: ({'style.css': '/static/style.1a2b3c4d.css'}, outputs)."""
-    static = templates / "static"
+    """Fingerprinted theme files: ({'style.css': '/static/style.1a2b3c4d.css'}, outputs),
+    read through the file gate. read_templates has already listed them and
+    reported every refusal (the build stopped there), so a file refused here
+    changed since (a race) and is left out: a page naming it fails instead."""
+    gate = Gate(templates.parent)
     urls: dict[str, str] = {}
     outputs: list[Output] = []
-    if not static.is_dir():
-        return urls, outputs
-    for file in sorted(p for p in static.rglob("*") if p.is_file() and not is_editor_junk(p.name)):
-        rel = file.relative_to(static).as_posix()
-        data = minified(file.suffix, file.read_bytes())
+    found, _ = gate.walk(templates / "static")  # junk (.DS_Store, x~) never publishes
+    for file in found:
+        try:
+            data = minified(file.path.suffix, gate.read(file.path, STATIC_LIMIT))
+        except Refusal:
+            continue
         digest = hashlib.sha256(data).hexdigest()[:10]
-        stem, dot, ext = rel.rpartition(".")
-        name = f"{stem}.{digest}.{ext}" if dot else f"{rel}.{digest}"
-        urls[rel] = f"{base_path}/static/{name}"
+        stem, dot, ext = file.rel.rpartition(".")
+        name = f"{stem}.{digest}.{ext}" if dot else f"{file.rel}.{digest}"
+        urls[file.rel] = f"{base_path}/static/{name}"
         outputs.append(Output(f"static/{name}", data))
     return urls, outputs
 
@@ -43,4 +47,16 @@ def minified(suffix: str, data: bytes) -> bytes:
 
 
 def content_images(content: Path, images: frozenset[str]) -> list[Copy]:
-    return [Copy(rel, content / rel) for rel in sorted(images)]
+    """The images to copy as they are, each from where it really is. Every
+    one passed the file gate when load listed it; it is checked again here,
+    and the write stage copies from the real path, so a link swapped since
+    the listing is not followed. One refused now (a race) is left out: the
+    link gate then reports the pages that show it."""
+    gate, copies = Gate(content.parent), []
+    for rel in sorted(images):
+        try:
+            real, _ = gate.check(content / rel)
+        except Refusal:
+            continue
+        copies.append(Copy(rel, Path(real)))
+    return copies

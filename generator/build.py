@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import threading
 import time
@@ -43,12 +44,12 @@ from .lock import project_lock
 from .markup import render_markup
 from .model import Copy, Output, SiteGraph
 from .options import BuildOptions
-from .pdf import CardsResult, render_cards, routine_cards, stale_cards
+from .pdf import CardsResult, card_files, render_cards, routine_cards, stale_cards
 from .render import render_pages
 from .resolve import resolve_site
 from .search import index_search
 from .site_links import Targets, check_body_links
-from .validate import validate_content
+from .validate import ValidContent, validate_content
 from .view import Sources
 from .write import check_output_folder, sync_folder, write_site
 
@@ -152,16 +153,17 @@ def compile_site(
     templates, problems = read_templates(project / "templates")
     report.add(problems)
     clock.lap("resolve")
-    if report.has_errors():
+    if problems:  # with a template unreadable, every page would fail for it
         raise ContentErrors(report)
-
+    # With mistakes in the content, the build still goes on to the pages and
+    # the link gate, over what did resolve, so that one run reports every
+    # mistake (links, anchors, templates too); it stops before the cards and
+    # the write.
     images, image_outputs, problems = process_images(
         graph, project / "content", reuse.cache("images") if reuse else None
     )
     report.add(problems)
     clock.lap("images")
-    if report.has_errors():
-        raise ContentErrors(report)
     workers = options.workers or os.cpu_count() or 1
     html = render_markup(graph, images, reuse, workers=workers)
     clock.lap("markup")
@@ -171,18 +173,21 @@ def compile_site(
 
     env = reuse.environment(templates, environment) if reuse else environment()
     updating = frozenset()
-    if options.pdf:
+    held = report.has_errors()  # cards are rendered only from content without mistakes
+    unbuilt = unbuilt_files(graph, content) | card_files(graph) if held else set()
+    if options.pdf and not held:
         cards = render_cards(graph, env, templates, project, reuse, progress)
         report.add(cards.problems)
         clock.lap("pdf")
-        if report.has_errors():
-            raise ContentErrors(report)
     elif cards is not None and reuse is not None:
         updating = stale_cards(graph, templates, project, reuse, cards)
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
     sources = Sources(graph, html, images, routine_cards(graph, cards, updating), templates)
-    pages, rendered = render_pages(graph, sources, env, assets, reuse, workers=workers)
+    done = render_pages(graph, sources, env, assets, reuse, workers=workers, held=held)
+    report.add(done.problems)
+    pages, rendered = done.outputs, done.urls
+    unbuilt |= done.missing
     page_urls = [
         graph.urls.asset(o.path[: -len("index.html")])
         for o in pages
@@ -190,19 +195,18 @@ def compile_site(
     ]
     result.outputs = (
         pages
-        + render_feeds(graph, page_urls, html)
-        + [builder_data(graph)]
+        + _unless_dangling(held, lambda: render_feeds(graph, page_urls, html))
+        + _unless_dangling(held, lambda: [builder_data(graph)])
         + asset_outputs
         + image_outputs
         + cards.outputs
     )
     result.copies = content_images(project / "content", graph.images)
     report.add(output_collisions(result.outputs, result.copies))
-    if report.has_errors():
-        raise ContentErrors(report)
     clock.lap("render")
     # The link gate: only now does every page, file and element id exist.
-    report.add(check_body_links(graph, html, Targets.of(graph, result.outputs, result.copies)))
+    targets = Targets.of(graph, result.outputs, result.copies, unbuilt)
+    report.add(_not_reported(check_body_links(graph, html, targets), report))
     if report.has_errors():
         raise ContentErrors(report)
     clock.lap("links")
@@ -213,6 +217,48 @@ def compile_site(
     result.timings = clock.timings
     result.seconds = time.perf_counter() - clock.start
     return result
+
+
+def _not_reported(problems: list[Diagnostic], report: Report) -> list[Diagnostic]:
+    """The link gate's problems but those an earlier stage reported in the
+    same file for the same address (a missing image or a `javascript:` link
+    is one mistake, not two; the address is compared by its letters and
+    digits, as Markdown and the sanitiser may have changed the rest)."""
+
+    def address(message: str) -> str:
+        quoted = message.split("'")[1] if message.count("'") >= 2 else ""
+        return re.sub(r"[^0-9a-z]", "", quoted.lower())
+
+    earlier: dict[str, set[str]] = {}
+    for d in report.errors:
+        if len(address(d.message)) >= 4:
+            earlier.setdefault(d.path, set()).add(address(d.message))
+    return [
+        d
+        for d in problems
+        if not any(address(d.message).endswith(a) for a in earlier.get(d.path, ()))
+    ]
+
+
+def _unless_dangling(held: bool, make) -> list[Output]:
+    """`make()`, or nothing when the content has mistakes and it read a
+    rejected document (the site is not written: nothing is lost)."""
+    try:
+        return make()
+    except KeyError:
+        if not held:
+            raise
+        return []
+
+
+def unbuilt_files(graph: SiteGraph, content: ValidContent) -> set[str]:
+    """The pages of documents whose front matter was rejected: a link to one
+    is not broken, the document is."""
+    return {
+        graph.urls.output_path(graph.urls.page(kind, slug))
+        for kind, slug in content.failed
+        if kind != "studies"
+    }
 
 
 def output_collisions(outputs: list[Output], copies: list[Copy]) -> list[Diagnostic]:

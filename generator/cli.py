@@ -96,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-pdf", action="store_true", help="skip the printable routine cards")
+    serve.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="hide drafts, as the published site does (the preview shows them, marked 'Draft')",
+    )
     serve.set_defaults(run=_run_serve, needs_project=True)
 
     new = sub.add_parser(
@@ -205,13 +210,20 @@ def print_report(report: Report, stream=sys.stderr) -> None:
 
 
 def _run_build(args) -> int:
+    from .write import UnsafeOutput, check_output_folder
+
     options = BuildOptions(
         drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search
     )
+    project = args.project.absolute()
+    try:  # at once, before the up-to-date check reads the output folder (`--output /`)
+        check_output_folder((args.output or project / "site_output").absolute(), project)
+    except UnsafeOutput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if _up_to_date(args, options):
         return EXIT_OK
     from .build import build_site
-    from .write import UnsafeOutput
 
     try:
         result = build_site(
@@ -270,7 +282,7 @@ def _run_serve(args) -> int:
         args.project,
         host=args.host,
         port=args.port,
-        drafts=args.drafts,
+        drafts=not args.no_drafts,
         future=args.future,
         open_browser=args.open,
         cards=not args.no_pdf,
@@ -278,7 +290,7 @@ def _run_serve(args) -> int:
 
 
 def _run_new(args) -> int:
-    from .scaffold import ScaffoldError, create
+    from .scaffold import ScaffoldError, create, next_steps
 
     if not (args.project / "content").is_dir():
         print(f"error: {_check_project(args.project)}", file=sys.stderr)
@@ -288,7 +300,9 @@ def _run_new(args) -> int:
     except ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
+    # stdout is the path alone, for scripts (`$EDITOR "$(prehab new ...)"`); advice goes to stderr
     print(path.relative_to(args.project) if not args.project.is_absolute() else path)
+    print(next_steps(args.kind), file=sys.stderr)
     return EXIT_OK
 
 

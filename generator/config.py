@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .diagnostics import Diagnostic
+from .files import SETTINGS_LIMIT, Gate, Refusal
 from .options import BuildOptions  # noqa: F401 (re-exported: the build options live beside the site config)
 from .urls import is_slug
 
@@ -96,10 +97,11 @@ class SiteConfig(_Strict):
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
-    path = root / CONFIG_PATH
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    try:  # through the file gate: a pipe or a link out of the project is refused, not read
+        text = Gate(root).read(root / CONFIG_PATH, SETTINGS_LIMIT).decode("utf-8")
+    except Refusal as refusal:
+        if not refusal.missing:
+            return None, [refusal.diagnostic()]
         return None, [
             Diagnostic(
                 CONFIG_PATH,
@@ -108,7 +110,7 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
                 code="no-config",
             )
         ]
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         return None, [
             Diagnostic(
                 CONFIG_PATH, None, f"cannot read the site settings: {exc}", code="unreadable"

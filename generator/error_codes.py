@@ -62,8 +62,10 @@ CODES: dict[str, tuple[str, str, str]] = {
     "bad-yaml": (
         "error",
         "The front matter (or studies.yml) is not valid YAML.",
-        "Look at the line and column given: usually a missing quote, a colon inside an "
-        "unquoted value, or wrong indentation. Put text containing `: ` in double quotes.",
+        "Look at the line and column given. For the common mistakes the message says what "
+        "to write: indent with spaces, never tabs; put a value that contains `: ` or starts "
+        "with `@`, `` ` ``, `[` or a quote mark in double quotes (the quoted line is shown); "
+        "line a field up with the ones around it; close a quote or `[` on its own line.",
     ),
     "wrong-type": (
         "error",
@@ -78,13 +80,15 @@ CODES: dict[str, tuple[str, str, str]] = {
     "unknown-field": (
         "error",
         "A field is not part of this kind of content (usually a typo).",
-        "Use the suggested name, or remove the field.",
+        "Use the suggested name (offered only when one is close), or remove the field; "
+        "otherwise the message lists every field allowed there.",
     ),
     "invalid-field": (
         "error",
         "A field has the wrong type or an out-of-range value.",
         "The message says what was found and what is expected; "
-        "quote text that YAML reads as a number, date or yes/no.",
+        "quote text that YAML reads as a number, date or yes/no. A dose written as text "
+        "(`dose: 3x10`) is shown as the fields to write: `dose: {sets: 3, reps: 10}`.",
     ),
     "duplicate-slug": (
         "error",
@@ -244,6 +248,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         "warning",
         "An external link answered with an error or not at all (`prehab check --external`).",
         "Update or remove the link; results are cached for a day.",
+    ),
+    "placeholder": (
+        "error",
+        "A file still holds the placeholder text that `prehab new` or `prehab studies "
+        "import` wrote (a warning while the file is a draft).",
+        "Write what the message asks for at the line shown, or delete the line.",
     ),
 }
 

@@ -7,6 +7,7 @@ text: finding, checking and reading the files is load.py's."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -26,11 +27,12 @@ class SourceFile:
     kind: str
     slug: str
     path: str  # project-relative, e.g. "content/articles/x.md"
-    front: dict
+    front: dict | None  # None: the front matter is not readable YAML (its errors say why)
     lines: LineMap  # key path -> 1-based file line; () -> first front-matter line
     body: str
     body_line: int  # file line of the body's first line
     front_digest: str  # hash of the front-matter text: what other pages show of this one
+    front_text: str = ""  # as written, from file line 2: where a folded value's words stand
 
     def line_of(self, loc: tuple) -> int:
         return nearest_line(self.lines, loc)
@@ -84,8 +86,11 @@ def parse_source(
             )
         ]
     data, line_map, problems = parse_yaml(rel, block, 2)
-    if problems:
-        return None, problems
+    body = "\n".join(lines[end + 1 :])
+    front_digest = hashlib.sha256(block.encode()).hexdigest()
+    if problems and data is None:
+        # The body is still read: its own mistakes are found in the same run.
+        return SourceFile(kind, slug, rel, None, {}, body, end + 2, front_digest, block), problems
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -94,12 +99,13 @@ def parse_source(
                 rel, 2, "the front matter must be a list of 'field: value' lines", code="bad-yaml"
             )
         ]
-    body = "\n".join(lines[end + 1 :])
-    front_digest = hashlib.sha256(block.encode()).hexdigest()
-    return SourceFile(kind, slug, rel, data, line_map, body, end + 2, front_digest), []
+    return SourceFile(kind, slug, rel, data, line_map, body, end + 2, front_digest, block), problems
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where present
+
+
+class _StrictLoader(_SAFE):
     """Safe YAML (libyaml's parser where present) that refuses duplicate keys."""
 
 
@@ -169,10 +175,17 @@ def _construct_timestamp(loader, node):
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
-        raise ImpossibleDate(node.value, str(exc), node.start_mark) from None
+        # Kept as a marked value, reported once: the rest is still read.
+        loader._impossible.append(ImpossibleDate(node.value, str(exc), node.start_mark))
+        return NotADate(node.value)
 
 
-class ImpossibleDate(yaml.YAMLError):
+class NotADate(str):
+    """A date field that names no real day; validation leaves it out (its
+    mistake is reported by the parse) and rejects the document."""
+
+
+class ImpossibleDate(Exception):
     def __init__(self, written: str, why: str, mark):
         super().__init__(written)
         self.written, self.why, self.mark = written, why, mark
@@ -185,30 +198,21 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 def _refuse_yaml_features(rel: str, text: str, first_line: int) -> list[Diagnostic]:
     """Anchors, aliases (alias bombs) and explicit tags are refused before
     anything is constructed."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        for token in yaml.scan(text, Loader=loader):
+        for token in yaml.scan(text, Loader=_SAFE):
             line = token.start_mark.line + first_line
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                return [
-                    Diagnostic(
-                        rel,
-                        line,
-                        "YAML anchors and aliases (&name, *name) are "
-                        "not allowed here: write the value out in full",
-                        code="bad-yaml",
-                    )
-                ]
-            if isinstance(token, yaml.TagToken):
-                return [
-                    Diagnostic(
-                        rel,
-                        line,
-                        "YAML tags (!!type, !name) are not allowed "
-                        "here: write plain values, and quote text",
-                        code="bad-yaml",
-                    )
-                ]
+                why = "YAML anchors and aliases (&name, *name) are not allowed here: "
+                why += "write the value out in full"
+            elif isinstance(token, yaml.TagToken):
+                why = "YAML tags (!!type, !name) are not allowed here: "
+                why += "write plain values, and quote text"
+            else:
+                continue
+            # '*Very* good' is text to the editor: show it quoted
+            fix = _quote_fix(text.split("\n")[token.start_mark.line], token.start_mark.column)
+            fix = f"; if it is text, write it in quotes: {fix.strip()}" if fix else ""
+            return [Diagnostic(rel, line, why + fix, code="bad-yaml")]
     except yaml.YAMLError:
         return []  # the parser below reports the syntax error with its position
     return []
@@ -233,54 +237,143 @@ def parse_yaml(rel: str, text: str, first_line: int):
         try:
             node = loader.get_single_node()
             if node is not None and _depth(node) > MAX_DEPTH:
-                return (
-                    None,
-                    {},
-                    [
-                        Diagnostic(
-                            rel,
-                            first_line,
-                            f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it",
-                            code="bad-yaml",
-                        )
-                    ],
-                )
+                deep = f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it"
+                return None, {}, [Diagnostic(rel, first_line, deep, code="bad-yaml")]
+            loader._impossible = []
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-    except ImpossibleDate as exc:
-        return None, {}, [_impossible_date(rel, exc, first_line)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + first_line) if mark else first_line
-        col = (mark.column + 1) if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        quoted = ""
-        if mark:
-            src_lines = text.split("\n")
-            if 0 <= mark.line < len(src_lines) and src_lines[mark.line].strip():
-                text_line = src_lines[mark.line].strip()
-                quoted = f" in '{text_line[:70]}{'...' if len(text_line) > 70 else ''}'"
-        return (
-            None,
-            {},
-            [
-                Diagnostic(
-                    rel,
-                    line,
-                    f"invalid YAML: {what}{quoted} (column {col}); "
-                    "check quotes, colons and indentation",
-                    code="bad-yaml",
-                    column=col,
-                )
-            ],
-        )
+        return None, {}, [_syntax_error(rel, exc, text.split("\n"), first_line)]
     except yaml.YAMLError as exc:
         return None, {}, [Diagnostic(rel, first_line, f"invalid YAML: {exc}", code="bad-yaml")]
+    impossible = [_impossible_date(rel, exc, first_line) for exc in loader._impossible]
     lines: LineMap = {(): first_line}
     if node is not None:
         _map_lines(node, (), first_line - 1, lines, text)
-    return data, lines, []
+    return data, lines, impossible
+
+
+def _syntax_error(rel: str, exc, src: list[str], first_line: int) -> Diagnostic:
+    """A YAML syntax error at its line, with the fix for a common mistake (a tab;
+    a ': ', quote, '@', '`' or '[' in a value; a field indented under a value; a
+    quote or list left open), once checked to get the parser past that line."""
+    if (tab := _tab_at(exc, src)) is not None:
+        row, col = tab
+        message = _tab_message(src[row], row + first_line, col)
+        return Diagnostic(rel, row + first_line, message, code="bad-yaml", column=col + 1)
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Diagnostic(rel, first_line, f"invalid YAML: {exc}", code="bad-yaml")
+    row, col = mark.line, mark.column
+    what, fix = exc.problem or exc.context, _value_hint(exc.problem or "", src, row, col)
+    if not fix and (opened := _left_open(src, row)):
+        row, col, what, fix = opened
+    here = src[row].strip() if row < len(src) else ""
+    shown = f" in '{here[:70]}{'...' if len(here) > 70 else ''}'" if here else ""
+    message = f"invalid YAML: {what}{shown} (column {col + 1}); check quotes, colons and "
+    message += "indentation" + (f": {fix}" if fix else "")
+    return Diagnostic(rel, row + first_line, message, code="bad-yaml", column=col + 1)
+
+
+def _tab_at(exc, src: list[str]) -> tuple[int, int] | None:
+    """(line, column) of the tab that broke the YAML, if one did: one libyaml names,
+    or the parser stopped on, or at a line indented with."""
+    mark, blamed = exc.problem_mark, "tab" in (exc.problem or "")
+    if mark is None or mark.line >= len(src):
+        return None
+    row = mark.line
+    if blamed and "\t" not in src[row]:
+        row = next((i for i in range(row - 1, -1, -1) if "\t" in src[i]), row)
+    line = src[row]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent or (blamed and "\t" in line):
+        return row, line.index("\t")
+    return (row, mark.column) if line[mark.column : mark.column + 1] == "\t" else None
+
+
+def _tab_message(line: str, number: int, col: int) -> str:
+    before, what = line[:col].strip(), "is indented with a tab; use spaces"
+    if before or not line.strip():
+        what = f"has a tab after '{before}'; use a space" if before else "is only a tab; delete it"
+    return f"line {number} {what} (YAML does not allow tabs for indentation)"
+
+
+# 'key: value' or '- key: value', with the column where the value starts
+_KEY_VALUE = re.compile(r"(\s*(?:-\s+)?)([A-Za-z0-9_][\w .-]*?):\s+(\S.*?)\s*$")
+# Why a value must be quoted: by what the parser says, else by its first character
+_WHY = {"mapping values": "a ': ' inside a value starts a new field"}
+_WHY |= dict.fromkeys(("escape", "hexdecimal"), 'a \\ in "..." starts an escape (\\\\ is one \\)')
+_WHY |= {c: f"a value cannot start with '{c}'" for c in "@`%*&!|>-"}
+_WHY |= {b: f"text starting with '{b}' is read as a list or group" for b in "[{"}
+_WHY |= {q: f"a value that starts with {q} ends at the next {q}" for q in "'\""}
+
+
+def _value_hint(problem: str, src: list[str], row: int, col: int) -> str:
+    line = src[row] if row < len(src) else ""
+    fix = _quote_fix(line, col)
+    if fix is None or not _gets_past(src, row, fix, row):
+        return _indent_hint(src, row) if "mapping values" in problem else ""
+    why = _WHY.get(_KEY_VALUE.match(line).group(3)[0], "YAML reads part of it as markup")
+    why = next((w for k, w in _WHY.items() if len(k) > 1 and k in problem), why)
+    return f"{why}, so write it in quotes: {fix.strip()}"
+
+
+def _quote_fix(line: str, col: int) -> str | None:
+    """`line` with its value (where column `col` stands) in double quotes, if
+    that reads back as the same text: the line the editor should write."""
+    match = _KEY_VALUE.match(line)
+    if match is None or col < match.start(3):
+        return None
+    key, value = match.group(2), match.group(3)
+    if value[0] in "'\"" and value[0] not in value[1:]:
+        return None  # a quote left open: closing it is the fix (_left_open)
+    if value[0] in "'\"" and value[-1] == value[0]:
+        value = value[1:-1]  # the editor's own quotes, which ended the text early
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    try:
+        same = yaml.safe_load(f"{key}: {quoted}") == {key: value}
+    except yaml.YAMLError:
+        same = False
+    return f"{match.group(1)}{key}: {quoted}" if same else None
+
+
+def _indent_hint(src: list[str], row: int) -> str:
+    """For a field indented under one that already has a value."""
+    above = next((s for s in reversed(src[:row]) if s.strip() and s.lstrip()[0] != "#"), "")
+    match, here = _KEY_VALUE.match(above), src[row].strip()
+    if match is None or not _gets_past(src, row, " " * len(match.group(1)) + here, row):
+        return ""
+    return (
+        f"'{here.split(':')[0]}' is indented under '{above.strip()}', which already has "
+        f"a value: line it up with '{match.group(2)}'"
+    )
+
+
+def _left_open(src: list[str], row: int):
+    """(line, column, what, fix) for a quote or '[' opened at or above `row` and
+    never closed (YAML notices lines later), if closing it gets the parser past `row`."""
+    for at in range(min(row, len(src) - 1), -1, -1):
+        match = _KEY_VALUE.match(src[at])
+        value = match.group(3) if match else ""
+        closer = {"'": "'", '"': '"', "[": "]", "{": "}"}.get(value[:1])
+        if closer and closer not in value[1:]:  # the nearest one left open, if any
+            fixed = src[at].rstrip() + closer
+            if not _gets_past(src, at, fixed, row):
+                return None
+            return at, match.start(3), f"a {value[0]} is never closed", f"close it: {fixed.strip()}"
+    return None
+
+
+def _gets_past(src: list[str], at: int, line: str, row: int) -> bool:
+    """Whether the YAML with `line` at index `at` parses, or fails only after line
+    `row`: the hint then fixes the mistake. (Events only: no alias is expanded.)"""
+    try:
+        for _ in yaml.parse("\n".join([*src[:at], line, *src[at + 1 :]]), Loader=_SAFE):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        return exc.problem_mark is not None and exc.problem_mark.line > row
+    return True
 
 
 def _impossible_date(rel: str, exc: ImpossibleDate, first_line: int) -> Diagnostic:

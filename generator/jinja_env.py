@@ -8,50 +8,51 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic
-from .load import is_editor_junk
+from .files import STATIC_LIMIT, TEMPLATE_LIMIT, Found, Gate, Refusal
 from .view import Reads
 
 
 def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
     """Every template under templates/ (the theme's static files aside), by
-    name, read once per build: pages render from these texts, and a page's
-    memo trace records the ones it loaded."""
-    sources, problems = {}, []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(
-            d for d in dirs if not (root == str(folder) and d == "static") and not is_editor_junk(d)
-        )
-        for name in sorted(files):
-            if is_editor_junk(name):
-                continue
-            path = Path(root, name)
-            rel = path.relative_to(folder).as_posix()
-            text, problem = _read_template(path)
-            if problem:
-                problems.append(Diagnostic(f"templates/{rel}", *problem, code="template-error"))
-            else:
-                sources[rel] = text
+    name, read once per build through the file gate: pages render from these
+    texts, and a page's memo trace records the ones it loaded. The static
+    files are only listed here, so that a link out of the project, a pipe
+    or a file over the cap among them stops the build before anything reads
+    them (assets.theme_assets reads them later, and has no way to report)."""
+    gate = Gate(folder.parent)
+    found, problems = gate.walk(folder)
+    sources = {}
+    for file in found:
+        if file.rel.startswith("static/"):
+            too_large = gate.too_large(file, STATIC_LIMIT)
+            problems.extend([too_large] if too_large else [])
+            continue
+        text, problem = _read_template(gate, file)
+        if problem:
+            problems.append(problem)
+        else:
+            sources[file.rel] = text
     return sources, problems
 
 
-def _read_template(path: Path) -> tuple[str, tuple[int | None, str] | None]:
-    """A template's text, or (line, why it cannot be used)."""
+def _read_template(gate: Gate, file: Found) -> tuple[str, Diagnostic | None]:
+    """A template's text, or why it cannot be used."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return "", (None, f"cannot read this template ({exc.strerror}); check its permissions")
+        data = gate.read(file.path, TEMPLATE_LIMIT)
+    except Refusal as refusal:
+        return "", refusal.diagnostic()
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return "", (line, "this template is not valid UTF-8 text; save it as UTF-8")
+        why = "this template is not valid UTF-8 text; save it as UTF-8"
+        return "", Diagnostic(f"templates/{file.rel}", line, why, code="template-error")
 
 
 class _Sources(jinja2.BaseLoader):

@@ -1,25 +1,25 @@
 """Stage 1, load: walk `content/`, read each source, the study registry and
-the list of images, each checked before it is read (size caps, symlinks out
-of the project, pipes and devices, NUL bytes, UTF-8). What a source's text
-means (front matter, body, the file line of every key) is front_matter.py's."""
+the list of images, each through the file gate (files.py: size caps,
+symlinks out of the project, pipes and devices) and then checked for NUL
+bytes and UTF-8. What a source's text means (front matter, body, the file
+line of every key) is front_matter.py's."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .files import Gate, Limit, Refusal, is_junk
 from .front_matter import LineMap, SourceFile, parse_source, parse_yaml
 from .markdown_guard import markdown_problem
+from .placeholders import source_placeholders, study_placeholders
 from .urls import is_slug, slugify
 
 KINDS = ("articles", "exercises", "routines", "authors", "pages")
-IGNORED_PREFIXES = (".", "#", "~")
-IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
 STUDY_ID = re.compile(r"^['\"]?([a-z0-9][a-z0-9-]*)['\"]?:", re.MULTILINE)
 
 
@@ -52,8 +52,7 @@ class LoadedContent:
     )  # (kind, slug) of sources that could not be read
 
 
-def is_editor_junk(name: str) -> bool:
-    return name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES)
+is_editor_junk = is_junk  # the one definition is files.py's (serve.py imports it from here)
 
 
 def load_content(
@@ -69,12 +68,13 @@ def load_content(
     diagnostics: list[Diagnostic] = []
     sources: list[SourceFile] = []
     rejected: set[tuple[str, str]] = set()
+    gate = Gate(root)
     for kind in KINDS:
         folder = content / kind
-        if not folder.is_dir():
-            continue
-        for file in sorted(folder.iterdir()):
-            if is_editor_junk(file.name) or not file.name.endswith(".md"):
+        names, problems = gate.names(folder)
+        diagnostics.extend(problems)
+        for file in (folder / name for name in names):
+            if not file.name.endswith(".md"):
                 continue
             rel = f"content/{kind}/{file.name}"
             slug = file.name[: -len(".md")]
@@ -92,7 +92,7 @@ def load_content(
                 continue
             raw, problem = read_text(file, root, limits.markdown_bytes)
             if problem:
-                diagnostics.append(Diagnostic(rel, None, problem, code="unreadable"))
+                diagnostics.append(problem)
                 rejected.add((kind, slug))
                 continue
             cache_key = (rel, hashlib.sha256(raw.encode()).digest())
@@ -108,14 +108,15 @@ def load_content(
 
     studies_path = content / "studies.yml"
     studies = DataFile("content/studies.yml", {}, {}, "")
-    if studies_path.is_file():
+    if os.path.lexists(studies_path):  # a pipe or a link is there too: the gate says why
         raw, problem = read_text(studies_path, root, limits.markdown_bytes * 4)
         if problem:
-            diagnostics.append(Diagnostic("content/studies.yml", None, problem, code="unreadable"))
+            diagnostics.append(problem)
         else:
             data, lines, problems = parse_yaml("content/studies.yml", raw, 1)
             diagnostics.extend(problems)
-            if problems:  # its ids still exist: no 'unknown study' at every citation
+            diagnostics.extend(study_placeholders("content/studies.yml", data, lines))
+            if problems and data is None:  # its ids still exist: no "unknown study" anywhere
                 rejected |= {("studies", m.group(1)) for m in STUDY_ID.finditer(raw)}
             if data is not None and not isinstance(data, dict):
                 diagnostics.append(
@@ -144,105 +145,49 @@ def _parse_checked(kind, slug, rel, raw, limits: Limits):
     slow = markdown_problem(raw)
     if slow:
         return None, [Diagnostic(rel, slow[0], slow[1], code="too-complex")]
-    return parse_source(kind, slug, rel, raw, limits.front_matter_bytes)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    real, base = path.resolve(), root.resolve()
-    return real == base or base in real.parents
+    source, problems = parse_source(kind, slug, rel, raw, limits.front_matter_bytes)
+    return source, problems + source_placeholders(source)
 
 
 def _list_images(root: Path, limits: Limits) -> tuple[frozenset[str], list[Diagnostic]]:
-    """Files under content/images, without following symlinked folders (no
-    loops); a symlink that leads outside the project is an error."""
-    content = root / "content"
-    found, problems = set(), []
-    for folder, dirs, files in os.walk(content / "images", followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not is_editor_junk(d))
-        for name in sorted(files):
-            path = Path(folder) / name
-            rel = path.relative_to(content).as_posix()
-            if is_editor_junk(name):
-                continue
-            if path.is_symlink() and not _inside(path, root):
-                problems.append(
-                    Diagnostic(
-                        f"content/{rel}",
-                        None,
-                        "this symlink points outside the project; prehab never "
-                        "reads files outside it: copy the file in instead",
-                        code="unsafe-path",
-                    )
-                )
-                continue
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(info.st_mode):
-                problems.append(
-                    Diagnostic(
-                        f"content/{rel}",
-                        None,
-                        "not a regular file (a pipe, device or broken link); remove it",
-                        code="unreadable",
-                    )
-                )
-            elif info.st_size > limits.image_bytes:
-                problems.append(
-                    Diagnostic(
-                        f"content/{rel}",
-                        None,
-                        f"image is {info.st_size // 1024} KB; "
-                        f"the limit is {limits.image_bytes // 1024} KB "
-                        "(site.toml [limits] image_kb): export it smaller",
-                        code="too-large",
-                    )
-                )
-            else:
-                found.add(rel)
-    return frozenset(found), problems
+    """Files under content/images, through the file gate: symlinks out of
+    the project, pipes, devices and files over the cap are errors (listed
+    here, before anything reads them), folder loops are cut."""
+    gate = Gate(root)
+    found, problems = gate.walk(root / "content" / "images")
+    limit = Limit(limits.image_bytes, "site.toml [limits] image_kb", "export it smaller")
+    images = set()
+    for file in found:
+        too_large = gate.too_large(file, limit)
+        if too_large:
+            problems.append(too_large)
+        else:
+            images.add(f"images/{file.rel}")
+    return frozenset(images), problems
 
 
-def read_text(file: Path, root: Path, limit: int) -> tuple[str, str | None]:
-    """The text of a source, or why it cannot be used. Checks the kind and
-    size of the file before reading it, so a pipe or a huge file never hangs."""
-    if file.is_symlink() and not _inside(file, root):
-        return (
-            "",
-            "this symlink points outside the project; prehab never "
-            "reads files outside it: copy the file in instead",
-        )
+def read_text(file: Path, root: Path, limit: int) -> tuple[str, Diagnostic | None]:
+    """The text of a source, or why it cannot be used. The file gate checks
+    where the file really is, its kind and size before reading it, so a
+    pipe, a link out of the project or a huge file is never read."""
+    gate = Gate(root)
     try:
-        info = file.stat()
-    except OSError as exc:
-        return "", f"cannot read the file: {exc.strerror}"
-    if not stat.S_ISREG(info.st_mode):
-        return "", "not a regular file (a pipe, device or folder); remove it"
-    if info.st_size > limit:
-        return (
-            "",
-            f"the file is {info.st_size // 1024} KB; the limit is "
-            f"{limit // 1024} KB (site.toml [limits] markdown_kb): split it",
-        )
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return "", f"cannot read the file: {exc.strerror}"
+        data = gate.read(file, Limit(limit, "site.toml [limits] markdown_kb", "split it"))
+    except Refusal as refusal:
+        return "", refusal.diagnostic()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return (
-            "",
-            f"line {line}: the file contains a NUL byte, "
-            "so it is not text; re-save it as UTF-8 text",
-        )
+        why = f"line {line}: the file contains a NUL byte, so it is not text; "
+        why += "re-save it as UTF-8 text"
+        return "", Diagnostic(gate.rel(file), None, why, code="unreadable")
     try:
         return data.decode("utf-8").replace("\r\n", "\n"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return "", f"line {line}: the file is not valid UTF-8 text; save it as UTF-8"
+        why = f"line {line}: the file is not valid UTF-8 text; save it as UTF-8"
+        return "", Diagnostic(gate.rel(file), None, why, code="unreadable")
 
 
 def suggest_slug(text: str) -> str:

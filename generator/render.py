@@ -9,187 +9,12 @@ from dataclasses import dataclass
 
 import jinja2
 
-from .diagnostics import ContentErrors, Diagnostic, Report
+from .diagnostics import Diagnostic
 from .forking import map_in_workers
-from .model import Node, Output, SiteGraph
+from .model import Output, SiteGraph
+from .page_specs import PageSpec, page_specs
 from .structured_data import json_ld_for
-from .urls import KIND_NAMES
 from .view import Reads, SiteView, Sources
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page to render: where, with which template and variables."""
-
-    url: str
-    template: str
-    title: str
-    description: str
-    vars: dict
-    node: Node | None = None
-    kind: str = "list"
-    image: str | None = None
-    image_alt: str | None = None
-    noindex: bool = False
-
-    def inputs(self) -> tuple:
-        """The page's own values as plain data (nodes by their key): with the
-        site-wide values and the reads recorded while rendering it, all that
-        the page is made from."""
-        return (
-            self.url,
-            self.template,
-            self.title,
-            self.description,
-            _keyed(self.vars),
-            _keyed(self.node),
-            self.kind,
-            self.image,
-            self.image_alt,
-            self.noindex,
-        )
-
-
-def _keyed(value):
-    if isinstance(value, Node):
-        return ("node", value.kind, value.slug)
-    if isinstance(value, (tuple, list)):
-        return tuple(_keyed(v) for v in value)
-    if isinstance(value, dict):
-        return tuple((k, _keyed(v)) for k, v in value.items())
-    return value
-
-
-def page_specs(graph: SiteGraph) -> list[PageSpec]:
-    """Every HTML page of the site, in a stable order."""
-    cfg, urls = graph.config, graph.urls
-    specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home")]
-    for node in graph.by_key.values():
-        image, alt = _node_image(node)
-        specs.append(
-            PageSpec(
-                node.url,
-                f"{KIND_NAMES[node.kind]}.html",
-                node.title,
-                _summary(node),
-                {},
-                node,
-                node.kind,
-                image,
-                alt,
-            )
-        )
-    per_page = cfg.articles_per_page
-    chunks = [
-        graph.articles[i : i + per_page] for i in range(0, len(graph.articles), per_page)
-    ] or [()]
-    for number, chunk in enumerate(chunks, start=1):
-        pager = {
-            "number": number,
-            "count": len(chunks),
-            "prev": urls.section("articles", number - 1) if number > 1 else None,
-            "next": urls.section("articles", number + 1) if number < len(chunks) else None,
-        }
-        title = "Articles" if number == 1 else f"Articles, page {number}"
-        specs.append(
-            PageSpec(
-                urls.section("articles", number),
-                "article_list.html",
-                title,
-                "Every article on running injuries, newest first.",
-                {"articles": chunk, "pager": pager},
-            )
-        )
-    specs.append(
-        PageSpec(
-            urls.section("exercises"),
-            "exercise_list.html",
-            "Exercise library",
-            "Strength and mobility exercises for runners, "
-            "with doses, cues and the studies behind them.",
-            {},
-        )
-    )
-    specs.append(
-        PageSpec(
-            urls.section("routines"),
-            "routine_list.html",
-            "Routines",
-            "Short routines to print and follow, a few times a week.",
-            {},
-        )
-    )
-    specs.append(
-        PageSpec(
-            urls.asset("routines/builder/"),
-            "builder.html",
-            "Build your own routine",
-            "Pick exercises from the library, set the dose "
-            "and print your own one-page routine card.",
-            {},
-            kind="builder",
-        )
-    )
-    specs.append(
-        PageSpec(
-            urls.asset("search/"),
-            "search.html",
-            "Search",
-            f"Search every article, exercise and routine on {cfg.title}.",
-            {},
-            kind="search",
-        )
-    )
-    specs.append(
-        PageSpec(
-            urls.section("authors"),
-            "author_list.html",
-            "Authors",
-            "Who writes this publication.",
-            {},
-        )
-    )
-    for taxonomy, terms, label in (
-        ("tags", graph.tags, "Topics"),
-        ("body-areas", graph.areas, "Body areas"),
-    ):
-        specs.append(
-            PageSpec(
-                urls.taxonomy(taxonomy),
-                "term_list.html",
-                label,
-                f"{label} covered by {cfg.title}.",
-                {"terms": terms, "label": label},
-            )
-        )
-        for term in terms:
-            specs.append(
-                PageSpec(
-                    term.url,
-                    "term.html",
-                    term.name,
-                    f"Articles, exercises and routines on {term.name.lower()}.",
-                    {"term": term, "label": label},
-                )
-            )
-    return specs
-
-
-def _summary(node: Node) -> str:
-    if node.kind == "authors":
-        return f"{node.meta.name}" + (f", {node.meta.role}" if node.meta.role else "")
-    return node.meta.summary or node.title
-
-
-def _node_image(node: Node) -> tuple[str | None, str | None]:
-    meta = node.meta
-    if node.kind == "articles" and meta.hero:
-        return meta.hero.image, meta.hero.alt
-    if node.kind == "exercises" and meta.image:
-        return meta.image.src, meta.image.alt
-    if node.kind == "authors" and meta.photo:
-        return meta.photo.src, meta.photo.alt
-    return None, None
 
 
 def render_pages(
@@ -199,8 +24,11 @@ def render_pages(
     assets: dict[str, str],
     reuse=None,
     workers: int = 1,
-) -> tuple[list[Output], list[str]]:
-    """All HTML pages, and the URLs of those rendered. `sources` holds what
+    held: bool = False,
+) -> RenderedPages:
+    """All HTML pages, and the URLs of those rendered. `held`: the content
+    has mistakes (the site will not be written), so a page that reads a
+    rejected document is left out, not an error. `sources` holds what
     templates may read besides the graph (bodies' HTML, images, routine
     cards, template texts); `assets` maps theme files to their URLs. With
     `reuse` (an incremental.Reuse), a page whose inputs and recorded reads
@@ -230,20 +58,31 @@ def render_pages(
         outputs.append(hit)
         if hit is None:
             missing.append(index)
-    _RENDER.update(specs=specs, sources=sources, env=env, common=common)
+    _RENDER.update(specs=specs, sources=sources, env=env, common=common, held=held)
     try:
         results = _render_all(missing, workers)
     finally:
         _RENDER.clear()
-    problems = distinct_problems(problem for _, _, problem in results if problem is not None)
-    if problems:
-        raise ContentErrors(Report(problems))
+    done = RenderedPages([], [specs[index].url for index in missing], [], set())
+    done.problems = distinct_problems(problem for _, _, problem in results if problem is not None)
     for index, (data, reads, _) in zip(missing, results, strict=True):
-        spec = specs[index]
-        outputs[index] = Output(graph.urls.output_path(spec.url), data)
+        path = graph.urls.output_path(specs[index].url)
+        if data is None:
+            done.missing.add(path)
+            continue
+        outputs[index] = Output(path, data)
         if reuse:
-            reuse.keep_page(spec.url, inputs[index], reads, sources, data)
-    return outputs, [specs[index].url for index in missing]
+            reuse.keep_page(specs[index].url, inputs[index], reads, sources, data)
+    done.outputs = [output for output in outputs if output is not None]
+    return done
+
+
+@dataclass
+class RenderedPages:
+    outputs: list[Output]
+    urls: list[str]  # of the pages rendered (not reused)
+    problems: list[Diagnostic]  # template mistakes, each once
+    missing: set[str]  # output paths of pages that could not be rendered
 
 
 PARALLEL_FROM = 300  # pages to render before a process pool pays for itself
@@ -259,8 +98,21 @@ def _render_chunk(indexes: list[int]) -> list[tuple[bytes | None, tuple, Diagnos
             data = render_one(specs[index], SiteView(sources, reads), env, common, reads)
             results.append((data, tuple(reads.keys), None))
         except Exception as exc:  # noqa: BLE001 (a template's own mistake, or re-raised)
-            results.append((None, (), template_problem(exc, specs[index], sources.templates)))
+            if _RENDER["held"] and _dangling(exc):
+                results.append((None, (), None))  # a consequence of a mistake reported already
+            else:
+                results.append((None, (), template_problem(exc, specs[index], sources.templates)))
     return results
+
+
+def _dangling(exc: BaseException | None) -> bool:
+    """Whether `exc` comes from a page reading a document that is not in the
+    graph: with rejected documents, the pages that refer to them."""
+    while exc is not None:
+        if isinstance(exc, KeyError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def distinct_problems(problems) -> list[Diagnostic]:
@@ -367,6 +219,7 @@ def render_one(
         "image": origin + view.urls.asset(spec.image) if spec.image else None,
         "image_alt": spec.image_alt,
         "noindex": spec.noindex,
+        "unpublished": spec.unpublished,
         "json_ld": json_ld_for(spec, node, view),
     }
     env.reads = reads

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
 from .config import BuildOptions, SiteConfig
-from .diagnostics import WARNING, Diagnostic, did_you_mean
-from .links import find_refs
+from .diagnostics import WARNING, Diagnostic
 from .model import Body, Dose, Feature, Node, SiteGraph, Step
+from .references import References
 from .relations import taxonomy_terms, with_backlinks, with_related
-from .sanitize import raw_html_problems, url_problem
 from .schema import FeaturedExercise
-from .urls import KIND_NAMES, RESERVED, Urls, slugify
+from .urls import slugify
 from .validate import Document, ValidContent
 
 
@@ -27,190 +27,7 @@ def resolve_site(
     return _Resolver(content, config, options, today).run()
 
 
-class _Resolver:
-    def __init__(
-        self, content: ValidContent, config: SiteConfig, options: BuildOptions, today: dt.date
-    ):
-        self.content = content
-        self.config = config
-        self.options = options
-        self.today = today
-        self.urls = Urls(config.base_path)
-        self.problems: list[Diagnostic] = []
-        self.studies = {entry.id: entry.study for entry in content.studies}
-        self.all_docs = {(d.kind, d.slug): d for d in content.documents}
-        self.published = {key: d for key, d in self.all_docs.items() if self._is_published(d)}
-        self.slug_owner: dict[str, Document] = {}
-        self.cited: set[str] = set()
-        self.image_refs: dict[str, tuple[str, int]] = {}
-
-    def _is_published(self, doc: Document) -> bool:
-        if "draft" in type(doc.meta).model_fields and doc.meta.draft and not self.options.drafts:
-            return False
-        if doc.kind == "articles" and doc.meta.date > self.today and not self.options.future:
-            return False
-        return True
-
-    def error(self, doc: Document | str, line: int | None, message: str, code: str) -> None:
-        path = doc if isinstance(doc, str) else doc.path
-        self.problems.append(Diagnostic(path, line, message, code=code))
-
-    # -- checks ---------------------------------------------------------
-    def check_slugs(self) -> None:
-        for doc in sorted(self.published.values(), key=lambda d: d.path):
-            other = self.slug_owner.get(doc.slug)
-            if other:
-                self.error(
-                    doc,
-                    1,
-                    f"duplicate slug '{doc.slug}': {other.path} uses it too, so "
-                    f"[[{doc.slug}]] would be ambiguous; rename one of the files",
-                    "duplicate-slug",
-                )
-            else:
-                self.slug_owner[doc.slug] = doc
-            if doc.kind == "pages" and doc.slug in RESERVED:
-                self.error(
-                    doc,
-                    1,
-                    f"a page may not be called '{doc.slug}': /{doc.slug}/ "
-                    "belongs to the site itself; rename the file",
-                    "reserved-slug",
-                )
-
-    def ref(self, doc: Document, kind: str, slug: str, line: int) -> bool:
-        """Check that `doc` may point at (kind, slug); report why not."""
-        if (kind, slug) in self.published:
-            return True
-        if (kind, slug) in self.content.failed:
-            return False  # its own errors are reported already
-        name = KIND_NAMES[kind]
-        if (kind, slug) in self.all_docs:
-            self.error(
-                doc,
-                line,
-                f"{name} '{slug}' is a draft or scheduled for later, so it is not published; "
-                "publish it, remove the reference, or build with --drafts/--future",
-                "unpublished-ref",
-            )
-        else:
-            known = [s for (k, s) in self.published if k == kind]
-            self.error(
-                doc,
-                line,
-                f"unknown {name} '{slug}': create content/{kind}/{slug}.md "
-                f"or fix the name{did_you_mean(slug, known, name + 's')}",
-                "unknown-ref",
-            )
-        return False
-
-    def study(self, doc: Document, study_id: str, line: int) -> bool:
-        if study_id in self.studies:
-            self.cited.add(study_id)
-            return True
-        if ("studies", study_id) in self.content.failed:
-            return False
-        self.error(
-            doc,
-            line,
-            f"unknown study '{study_id}': add it to content/studies.yml or "
-            f"fix the id{did_you_mean(study_id, self.studies, 'studies')}",
-            "unknown-study",
-        )
-        return False
-
-    def areas(self, doc: Document, areas: tuple[str, ...]) -> tuple[str, ...]:
-        good = []
-        for i, area in enumerate(areas):
-            if area in self.config.body_areas:
-                good.append(area)
-            else:
-                self.error(
-                    doc,
-                    doc.line_of(("body_areas", i)),
-                    f"unknown body area '{area}': the areas are listed in content/site.toml under "
-                    f"[body_areas]{did_you_mean(area, self.config.body_areas, 'body areas')}",
-                    "unknown-area",
-                )
-        return tuple(good)
-
-    def image(self, doc: Document, src: str, line: int, field: str) -> None:
-        path = src.lstrip("/")
-        if url_problem(src):
-            self.error(doc, line, f"{field} {url_problem(src)}", "unsafe-url")
-        elif src.startswith(("http://", "https://", "//")):
-            self.error(
-                doc,
-                line,
-                f"{field} '{src}' points to another site; copy the image "
-                "under content/images/ so the site makes no outside requests",
-                "external-image",
-            )
-        elif path in self.content.images:
-            self.image_refs.setdefault(path, (doc.path, line))
-        else:
-            close = did_you_mean(path, self.content.images, "images")
-            self.error(
-                doc,
-                line,
-                f"missing image '{src}': image paths are relative to "
-                f"content/, e.g. images/exercises/goblet-squat.svg{close}",
-                "missing-image",
-            )
-
-    def body_refs(self, doc: Document, body: Body, citations: list[str], links: set) -> None:
-        for line, what in raw_html_problems(body.markdown, body.first_line):
-            self.problems.append(
-                Diagnostic(
-                    doc.path,
-                    line,
-                    f"removed unsafe HTML: {what}; content may not carry "
-                    "scripts, event handlers, styles, frames or forms",
-                    severity=WARNING,
-                    code="unsafe-html",
-                )
-            )
-        for ref in find_refs(body.markdown, body.first_line):
-            if ref.kind == "cite":
-                if self.study(doc, ref.target, ref.line) and ref.target not in citations:
-                    citations.append(ref.target)
-            elif ref.kind == "link":
-                owner = self.slug_owner.get(ref.target)
-                if owner is not None:
-                    links.add((owner.kind, owner.slug))
-                elif any(
-                    s == ref.target for (_, s) in self.all_docs | dict.fromkeys(self.content.failed)
-                ):
-                    kind = next(
-                        k
-                        for (k, s) in self.all_docs | dict.fromkeys(self.content.failed)
-                        if s == ref.target
-                    )
-                    self.ref(doc, kind, ref.target, ref.line)
-                else:
-                    self.error(
-                        doc,
-                        ref.line,
-                        f"unknown link [[{ref.target}]]: [[...]] takes the file "
-                        "name (without .md) of an article, exercise, routine or "
-                        f"page{did_you_mean(ref.target, self.slug_owner, 'slugs')}",
-                        "unknown-link",
-                    )
-            elif ref.kind == "url":
-                problem = url_problem(ref.target)
-                if problem:
-                    self.error(doc, ref.line, f"link {problem}", "unsafe-url")
-            elif ref.kind == "image":
-                self.image(doc, ref.target, ref.line, "image")
-                if not ref.label.strip():
-                    self.error(
-                        doc,
-                        ref.line,
-                        f"image '{ref.target}' has no alt text: write what it shows between "
-                        f"the brackets, e.g. ![A runner stretching a calf]({ref.target})",
-                        "missing-alt",
-                    )
-
+class _Resolver(References):
     # -- nodes ----------------------------------------------------------
     def node(self, doc: Document) -> Node:
         meta = doc.meta
@@ -218,26 +35,30 @@ class _Resolver:
         citations: list[str] = []
         links: set = set()
         fields: dict = {}
-        if doc.kind == "exercises":
+        if doc.kind == "exercises" and meta.why_it_works is not None:
             why = Body(
                 meta.why_it_works,
                 doc.path,
                 doc.line_of(("why_it_works",)) + (1 if "\n" in meta.why_it_works else 0),
             )
-            self.body_refs(doc, why, citations, links)
-            fields.update(why=why, dose=Dose(**meta.dose.model_dump()))
+            self.body_refs(doc, why, citations, links, front=True)
+            fields["why"] = why
+        if doc.kind == "exercises":
+            if meta.dose is not None:
+                fields["dose"] = Dose(**meta.dose.model_dump())
             if meta.image:
                 self.image(doc, meta.image.src, doc.line_of(("image", "src")), "image.src")
         self.body_refs(doc, body, citations, links)
         if doc.kind == "articles":
-            self.ref(doc, "authors", meta.author, doc.line_of(("author",)))
-            links.add(("authors", meta.author))
+            if meta.author is not None:
+                self.ref(doc, "authors", meta.author, doc.line_of(("author",)))
+                links.add(("authors", meta.author))
             if meta.routine and self.ref(doc, "routines", meta.routine, doc.line_of(("routine",))):
                 links.add(("routines", meta.routine))
             if meta.hero:
                 self.image(doc, meta.hero.image, doc.line_of(("hero", "image")), "hero.image")
             features = []
-            for i, item in enumerate(meta.exercises):
+            for i, item in enumerate(meta.exercises or ()):
                 item = (
                     item if isinstance(item, FeaturedExercise) else FeaturedExercise(exercise=item)
                 )
@@ -251,11 +72,12 @@ class _Resolver:
                             exercise.path,
                             exercise.line_of(("why_it_works",)),
                         )
-                    self.body_refs(doc if item.why is not None else exercise, why, citations, links)
+                    source = doc if item.why is not None else exercise
+                    self.body_refs(source, why, citations, links, front=True)
                     features.append(Feature(item.exercise, why))
                     links.add(("exercises", item.exercise))
             tag_slugs = []
-            for i, tag in enumerate(meta.tags):
+            for i, tag in enumerate(meta.tags or ()):
                 if not slugify(tag):
                     self.error(
                         doc,
@@ -268,7 +90,7 @@ class _Resolver:
             fields.update(features=tuple(features), tags=tuple(dict.fromkeys(tag_slugs)))
         if doc.kind == "routines":
             steps = []
-            for i, step in enumerate(meta.exercises):
+            for i, step in enumerate(meta.exercises or ()):
                 if self.ref(
                     doc, "exercises", step.exercise, doc.line_of(("exercises", i, "exercise"))
                 ):
@@ -278,11 +100,11 @@ class _Resolver:
         if doc.kind == "authors" and meta.photo:
             self.image(doc, meta.photo.src, doc.line_of(("photo", "src")), "photo.src")
         fields_of_kind = type(meta).model_fields
-        for i, study_id in enumerate(meta.studies if "studies" in fields_of_kind else ()):
+        for i, study_id in enumerate((meta.studies or ()) if "studies" in fields_of_kind else ()):
             if self.study(doc, study_id, doc.line_of(("studies", i))) and study_id not in citations:
                 citations.append(study_id)
         if "body_areas" in fields_of_kind:
-            fields["areas"] = self.areas(doc, meta.body_areas)
+            fields["areas"] = self.areas(doc, meta.body_areas or ())
         return Node(
             doc.kind,
             doc.slug,
@@ -349,12 +171,69 @@ class _Resolver:
             by_key=by_key,
             by_slug={n.slug: n for n in graph_nodes},
         )
+        self.check_unpublished()
         self.warn_unused(graph)
         return graph, self.problems
+
+    def check_unpublished(self) -> None:
+        """The mistakes of documents this build does not publish, found all
+        the same: rejected front matter (its fields that passed) and, as
+        warnings labelled with the reason, drafts and scheduled articles. What
+        they cite or feature counts as used, so no false 'cited nowhere'."""
+        held = [d for d in self.all_docs.values() if (d.kind, d.slug) not in self.published]
+        held += [d for d in self.content.rejected if self._held_back(d)]
+        for doc in self.content.rejected:
+            if not self._held_back(doc):
+                self._check_only(self, doc)
+        if not held:
+            return
+        shadow = _Resolver(
+            self.content,
+            self.config,
+            replace(self.options, drafts=True, future=True),
+            self.today,
+        )
+        shadow.check_slugs()
+        shadow.problems = []
+        for doc in held:
+            self._check_only(shadow, doc)
+        held_paths = {d.path: d for d in held}
+        for problem in shadow.problems:
+            doc = held_paths.get(problem.path)
+            if doc is None:
+                continue  # a published file's own mistake, reported by the build itself
+            self.problems.append(
+                replace(
+                    problem, message=f"({self._reason(doc)}) {problem.message}", severity=WARNING
+                )
+            )
+        self.cited |= shadow.cited
+        self.featured |= shadow.featured
+
+    def _held_back(self, doc: Document) -> bool:
+        return doc.meta is not None and not self._is_published(doc)
+
+    def _reason(self, doc: Document) -> str:
+        if getattr(doc.meta, "draft", False):
+            return "draft"
+        return f"scheduled for {doc.meta.date.isoformat()}"
+
+    @staticmethod
+    def _check_only(resolver: _Resolver, doc: Document) -> None:
+        """Run `doc` through the checks of `resolver`; nothing is kept but
+        the problems and what it uses."""
+        if doc.meta is None:  # unreadable front matter: its body is still checked
+            resolver.body_refs(doc, Body(doc.body, doc.path, doc.body_line), [], set())
+            resolver.blind = True
+            return
+        node = resolver.node(doc)
+        resolver.featured |= {s for (k, s) in node.links_to if k == "exercises"}
 
     def warn_unused(self, graph: SiteGraph) -> None:
         path = self.content.studies_path
         lines = {entry.id: entry.line for entry in self.content.studies}
+        if self.blind:
+            return  # a file that could not be read may cite or feature any of them
         for study_id in sorted(set(self.studies) - self.cited):
             self.problems.append(
                 Diagnostic(
@@ -366,7 +245,7 @@ class _Resolver:
                 )
             )
         for node in graph.exercises:
-            if not node.used_in:
+            if not node.used_in and node.slug not in self.featured:
                 self.problems.append(
                     Diagnostic(
                         node.path,

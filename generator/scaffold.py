@@ -9,7 +9,8 @@ from pathlib import Path
 
 import frontmatter
 
-from .urls import is_slug, slugify
+from . import placeholders as ph
+from .urls import RESERVED, is_slug, slugify
 
 KINDS = {
     "article": "articles",
@@ -18,6 +19,12 @@ KINDS = {
     "author": "authors",
     "page": "pages",
 }
+
+
+# Longer file names make unwieldy addresses, and some file systems and
+# tools cut them: a title this long wants a shorter file name.
+MAX_SLUG = 80
+DRAFT_KINDS = ("article", "exercise", "routine")  # the kinds whose schema has `draft`
 
 
 class ScaffoldError(Exception):
@@ -52,40 +59,38 @@ title: {t}
 date: {today.isoformat()}          # publication date; articles dated later stay \
 unpublished until then
 # updated: {today.isoformat()}     # when you revise it later
-summary: "One or two sentences for lists, search results and social cards (at most 300 characters)."
+summary: {_quote(ph.ARTICLE_SUMMARY.text)}
 author: {_first(project, "authors", "your-author-slug")}          # a file name in content/authors/
 tags: []                   # e.g. [low back pain, strength training]
 body_areas: [{_first_area(project)}]     # from [body_areas] in content/site.toml
 # hero:
 #   image: images/articles/your-image.svg   # relative to content/
-#   alt: "What the picture shows"
+#   alt: {_quote(ph.HERO_ALT.text)}
 exercises: []              # exercise slugs in order, or \
-{{exercise: slug, why: "why it helps here"}}
+{{exercise: slug, why: {_quote(ph.FEATURE_WHY.text)}}}
 # routine: a-routine-slug  # the routine readers should follow
 draft: true                # remove this line (or set false) to publish
 ---
-Start with a short, reassuring opening.
+{ph.ARTICLE_OPENING.text}
 
 ## What causes it
 
-Cite studies like this: `[@study-id]`, and link other pages like this: `[[goblet-squat]]` \
-(without the backticks).
+{ph.ARTICLE_GUIDE.text}
 
 ## How to fix it
 """
     if kind == "exercise":
         return f"""---
 title: {t}
-summary: "One sentence: what it is and what it does (at most 300 characters)."
-why_it_works: "Why it helps runners, in a sentence or two; cite studies with `[@study-id]` \
-(without the backticks)."
+summary: {_quote(ph.EXERCISE_SUMMARY.text)}
+why_it_works: {_quote(ph.EXERCISE_WHY.text)}
 body_areas: [{_first_area(project)}]     # at least one, from content/site.toml
 muscles: []                # e.g. [glutes, hamstrings]
 equipment: []              # [] means bodyweight only
 level: beginner            # beginner | intermediate | advanced
 # image:
 #   src: images/exercises/your-image.svg
-#   alt: "What the figure shows"
+#   alt: {_quote(ph.FIGURE_ALT.text)}
 dose:
   sets: 3
   reps: 10                 # or seconds: 30 (one of the two)
@@ -97,13 +102,13 @@ draft: true                # remove this line (or set false) to publish
 ---
 ## How to do it
 
-1. First step.
-2. Second step.
+{ph.EXERCISE_STEP_1.text}
+{ph.EXERCISE_STEP_2.text}
 """
     if kind == "routine":
         return f"""---
 title: {t}
-summary: "One line: what it is for."
+summary: {_quote(ph.ROUTINE_SUMMARY.text)}
 body_areas: [{_first_area(project)}]
 times_per_week: 3          # 1 to 7
 weeks: 6                   # rows of the tracker on the printable card
@@ -114,7 +119,7 @@ the exercise's dose
 studies: []
 draft: true                # remove this line (or set false) to publish
 ---
-Introduce the routine: who it is for and how to progress.
+{ph.ROUTINE_INTRO.text}
 """
     if kind == "author":
         return f"""---
@@ -124,13 +129,13 @@ role: "Physiotherapist"    # shown next to the name
 #   src: images/authors/your-photo.svg
 #   alt: "Portrait of {title}"
 ---
-A short bio.
+{ph.AUTHOR_BIO.text}
 """
     return f"""---
 title: {t}
-summary: "One sentence for search results."
+summary: {_quote(ph.PAGE_SUMMARY.text)}
 ---
-Write the page here.
+{ph.PAGE_TEXT.text}
 """
 
 
@@ -138,17 +143,58 @@ def create(project: Path, kind: str, title: str, today: dt.date | None = None) -
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
     slug = slugify(title)
-    if not is_slug(slug):
-        raise ScaffoldError(
-            f"cannot make a file name from '{title}': use a title with letters or digits"
-        )
+    refuse_slug(project, kind, title, slug)
     path = project / "content" / KINDS[kind] / f"{slug}.md"
-    if path.exists():
-        raise ScaffoldError(
-            f"{path.relative_to(project)} already exists; choose another title or edit that file"
-        )
     text = template_for(kind, title, project, today or dt.date.today())
     frontmatter.loads(text)  # the scaffold itself must always be valid front matter
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def refuse_slug(project: Path, kind: str, title: str, slug: str) -> None:
+    """Raise when the build would reject the file `new` is about to write:
+    better refused now than found by the next build."""
+    if not is_slug(slug):
+        raise ScaffoldError(
+            f"cannot make a file name from '{title}': a file name needs Latin letters "
+            "or digits (a-z, 0-9); add some to the title (e.g. a transliteration) and "
+            "change the title inside the file afterwards"
+        )
+    if len(slug) > MAX_SLUG:
+        start = slug[:40].rstrip("-")
+        raise ScaffoldError(
+            f"the file name '{start}...' would be {len(slug)} characters, more than "
+            f"{MAX_SLUG}: use a shorter title and write the full one inside the file afterwards"
+        )
+    if kind == "page" and slug in RESERVED:
+        raise ScaffoldError(
+            f"a page may not be called '{slug}': /{slug}/ belongs to the site itself; "
+            "choose another title"
+        )
+    for folder in KINDS.values():  # one slug per site: [[slug]] must name one page
+        taken = project / "content" / folder / f"{slug}.md"
+        if taken.exists():
+            where = taken.relative_to(project)
+            if folder == KINDS[kind]:
+                raise ScaffoldError(
+                    f"{where} already exists; choose another title or edit that file"
+                )
+            raise ScaffoldError(
+                f"{where} already uses the name '{slug}', and two files may not share "
+                f"one ([[{slug}]] would be ambiguous); choose another title"
+            )
+
+
+def next_steps(kind: str) -> str:
+    """What to do after `new`, printed under the file's path."""
+    if kind in DRAFT_KINDS:
+        return (
+            "It is a draft: preview it with `prehab serve` (drafts are shown there) or "
+            "`prehab build --drafts`; "
+            "replace the placeholder text, then set draft: false to publish."
+        )
+    return (
+        f"{kind.capitalize()}s have no drafts: replace the placeholder text before "
+        "the next build, which refuses it."
+    )

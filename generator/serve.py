@@ -306,7 +306,7 @@ def serve(
     project: Path,
     host: str = "127.0.0.1",
     port: int = 8000,
-    drafts: bool = False,
+    drafts: bool = True,
     future: bool = False,
     open_browser: bool = False,
     cards: bool = True,

@@ -75,7 +75,9 @@ class Targets:
     ids_cache: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, graph: SiteGraph, outputs: list[Output], copies) -> Targets:
+    def of(cls, graph: SiteGraph, outputs: list[Output], copies, unbuilt=frozenset()) -> Targets:
+        """`unbuilt`: files this run could not make (the pages of rejected
+        documents): links to them are taken as good, their anchors unknown."""
         pages = {o.path: o for o in outputs if o.path.endswith(".html")}
 
         def page_bytes(path: str) -> bytes | None:
@@ -85,7 +87,8 @@ class Targets:
             # An unchanged page is the previous output's file, the same bytes.
             return page.data if page.data is not None else page.source.read_bytes()
 
-        return cls(graph, {o.path for o in outputs} | {c.path for c in copies}, page_bytes)
+        files = {o.path for o in outputs} | {c.path for c in copies} | set(unbuilt)
+        return cls(graph, files, page_bytes)
 
     def has_id(self, path: str, fragment: str) -> bool | None:
         """Whether page `path` has an element with id `fragment` (None: not a

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .placeholders import STUDY_FINDING
 from .urls import slugify
 
 STOPWORDS = {
@@ -189,7 +190,7 @@ def import_studies(project: Path, source: Path) -> ImportResult:
             for k, v in study.items()
             if v not in (None, "", [])
         }
-        entry["finding"] = "TODO: the finding in one plain sentence."
+        entry["finding"] = STUDY_FINDING.text  # the build refuses it until it is replaced
         new_entries[study_id] = entry
         result.added.append(study_id)
     if new_entries:

@@ -9,10 +9,10 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
-from .diagnostics import Diagnostic, did_you_mean
-from .front_matter import LineMap, WrittenKey, nearest_line
+from .diagnostics import Diagnostic, did_you_mean, step_dose_hint, value_hint
+from .front_matter import LineMap, NotADate, WrittenKey, nearest_line
 from .load import LoadedContent
 from .schema import MODELS, SLUG_HINT, Study
 from .urls import is_slug
@@ -30,6 +30,7 @@ class Document:
     body: str
     body_line: int
     front_digest: str
+    front_text: str = ""
 
     def line_of(self, loc: tuple) -> int:
         return nearest_line(self.lines, loc)
@@ -49,6 +50,10 @@ class ValidContent:
     studies_path: str
     images: frozenset[str]
     failed: frozenset[tuple[str, str]] = frozenset()  # (kind, slug) whose front matter was rejected
+    # The rejected sources, kept so that their other mistakes are found in the
+    # same run: `meta` holds the fields that passed (the others None), or is
+    # None when the front matter could not be read at all.
+    rejected: tuple[Document, ...] = ()
 
 
 def validate_content(
@@ -58,7 +63,7 @@ def validate_content(
     front matter whose text is unchanged."""
     validated = {} if validated is None else validated
     diagnostics: list[Diagnostic] = []
-    documents = []
+    documents, rejected = [], []
     failed = set()
     seen = set()
     for source in loaded.sources:
@@ -68,21 +73,22 @@ def validate_content(
             validated[key] = _apply(MODELS[source.kind], source.front, source.path, source.line_of)
         meta, problems = validated[key]
         diagnostics.extend(problems)
+        document = Document(
+            source.kind,
+            source.slug,
+            source.path,
+            meta if meta is not None else _partial(MODELS[source.kind], source.front),
+            source.lines,
+            source.body,
+            source.body_line,
+            source.front_digest,
+            source.front_text,
+        )
         if meta is None:
             failed.add((source.kind, source.slug))
+            rejected.append(document)
         else:
-            documents.append(
-                Document(
-                    source.kind,
-                    source.slug,
-                    source.path,
-                    meta,
-                    source.lines,
-                    source.body,
-                    source.body_line,
-                    source.front_digest,
-                )
-            )
+            documents.append(document)
 
     studies = []
     registry = loaded.studies
@@ -126,11 +132,82 @@ def validate_content(
         del validated[stale]
     failed |= set(loaded.rejected)
     return ValidContent(
-        tuple(documents), tuple(studies), registry.path, loaded.images, frozenset(failed)
+        tuple(documents),
+        tuple(studies),
+        registry.path,
+        loaded.images,
+        frozenset(failed),
+        tuple(rejected),
     ), diagnostics
 
 
-def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = ""):
+def _apply(model: type[BaseModel], data: dict | None, path: str, line_of, where: str = ""):
+    if data is None:
+        return None, []  # unreadable YAML: its errors come from the load stage
+    # A date that names no real day is reported by the parse; the rest of
+    # the fields are still checked, and the document is rejected.
+    impossible = {key for key, value in data.items() if _holds(value, NotADate)}
+    meta, problems = _validate(model, data, path, line_of, where, skip=impossible)
+    return (None if impossible else meta), problems
+
+
+def _holds(value, kind: type) -> bool:
+    if isinstance(value, kind):
+        return True
+    if isinstance(value, dict):
+        return any(_holds(v, kind) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds(v, kind) for v in value)
+    return False
+
+
+def _partial(model: type[BaseModel], data: dict | None) -> BaseModel | None:
+    """The fields of rejected front matter that are right on their own (the
+    rest None), so the references they make are still checked. Kept apart
+    from the real models: nothing built from it is ever published."""
+    if data is None:
+        return None
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        errors = [err["loc"] for err in exc.errors() if err["loc"]]
+    else:
+        return None
+    kept = {k: v for k, v in data.items() if k in model.model_fields}
+    for loc in errors:  # a list keeps its good items: each one's references are checked
+        value = kept.get(loc[0])
+        if isinstance(value, list) and len(loc) > 1 and isinstance(loc[1], int):
+            kept[loc[0]] = [item if i != loc[1] else _WRONG for i, item in enumerate(value)]
+        else:
+            kept.pop(loc[0], None)
+    kept = {
+        k: [item for item in v if item is not _WRONG] if isinstance(v, list) else v
+        for k, v in kept.items()
+    }
+    try:
+        return _lenient(model).model_validate(kept)
+    except ValidationError:
+        return None
+
+
+_WRONG = object()  # a list item left out of a partial document
+_LENIENT: dict[type, type[BaseModel]] = {}
+
+
+def _lenient(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` with every field optional and no cross-field rules."""
+    if model not in _LENIENT:
+        fields = {
+            name: (info.annotation | None, None) for name, info in model.model_fields.items()
+        }
+        _LENIENT[model] = create_model(f"Partial{model.__name__}", **fields)
+    return _LENIENT[model]
+
+
+def _validate(
+    model: type[BaseModel], data: dict, path: str, line_of, where: str = "", skip=frozenset()
+):
+    """`skip`: top-level keys whose mistakes are reported already."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -142,6 +219,7 @@ def _apply(model: type[BaseModel], data: dict, path: str, line_of, where: str = 
                 code=_code(err),
             )
             for err in exc.errors()
+            if not (err["loc"] and err["loc"][0] in skip)
         ]
 
 
@@ -230,14 +308,14 @@ def explain(err: dict, model: type[BaseModel], data: dict) -> str:
     name = _field_name(loc)
     kind = err["type"]
     if kind == "extra_forbidden" and loc:
-        return _unknown_field(model, loc, _written_key(data, loc))
+        return _unknown_field(model, loc, _written_key(data, loc), _value_at(data, loc))
     if kind == "missing":
         return f"missing required field '{name}'"
     found = err.get("input")
     if kind in EXPECTED:
-        shown = _describe(found)
-        hint = "; quote it" if isinstance(found, bool) and kind == "string_type" else ""
-        return f"'{name}' should be {EXPECTED[kind]}, but found {shown}{hint}"
+        group = _model_at(model, loc) if EXPECTED[kind] == "a group of fields" else None
+        hint = value_hint(kind, loc[-1] if loc else None, found, group)
+        return f"'{name}' should be {EXPECTED[kind]}, but found {_describe(found)}{hint}"
     if kind == "string_pattern_mismatch":
         return f"'{name}' is '{found}', which is not a slug: {SLUG_HINT}"
     if kind == "string_too_long":
@@ -253,20 +331,28 @@ def explain(err: dict, model: type[BaseModel], data: dict) -> str:
     return f"'{name}': {message}" if name else message
 
 
-def _written_key(data, loc: tuple):
-    """The key at the end of `loc` as the YAML gave it (a WrittenKey keeps
-    what YAML made of `on`, `1` or `null`)."""
-    for part in loc[:-1]:
+def _value_at(data, loc: tuple):
+    for part in loc:
         try:
             data = data[part]
         except (KeyError, IndexError, TypeError):
-            return loc[-1]
-    if isinstance(data, dict):
-        return next((key for key in data if key == loc[-1]), loc[-1])
+            return None
+    return data
+
+
+def _written_key(data, loc: tuple):
+    """The key at the end of `loc` as the YAML gave it (a WrittenKey keeps
+    what YAML made of `on`, `1` or `null`)."""
+    parent = _value_at(data, loc[:-1])
+    if isinstance(parent, dict):
+        return next((key for key in parent if key == loc[-1]), loc[-1])
     return loc[-1]
 
 
-def _unknown_field(model: type[BaseModel], loc: tuple, key) -> str:
+def _unknown_field(model: type[BaseModel], loc: tuple, key, value=None) -> str:
+    step = _model_at(model, loc[:-1])
+    if key == "dose" and step is not None and "sets" in step.model_fields:
+        return f"unknown field '{key}'" + step_dose_hint(value, step.model_fields)
     hint = _field_hint(model, loc[:-1] + (str(key).lower(),))
     if isinstance(key, WrittenKey):
         return (
@@ -333,8 +419,6 @@ def _nested_models(model):
 
 
 def _models_in(annotation):
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
         return

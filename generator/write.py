@@ -1,7 +1,12 @@
 """Stage 6, write: the only stage that writes the site. Everything goes into
 a staging folder beside the output folder, which is swapped in only when the
 whole site is written; a failed build leaves the previous site untouched.
-Every path is checked to stay inside the staging folder."""
+Every path is checked to stay inside the staging folder.
+
+A build killed at any moment, SIGKILL included, leaves a state the next one
+repairs before it does anything: killed between the two renames of the swap
+(the old site renamed aside, the new one not yet in), the old site is put
+back; staging and replaced folders of builds no longer running are removed."""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ import itertools
 import os
 import shutil
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
-from .model import Copy, Output
+
+if TYPE_CHECKING:  # not imported at run time: `prehab build` checks --output before the model loads
+    from .model import Copy, Output
 
 MARKER = ".prehab-output"
 _SWAPS = itertools.count()  # a fresh name for each replaced folder
@@ -22,25 +30,43 @@ class UnsafeOutput(Exception):
 
 
 def check_output_folder(out: Path, project: Path) -> None:
-    """Refuse to replace a folder prehab did not make."""
+    """Refuse an output folder that cannot be one, in one line, before
+    anything there is read or deleted; put back the last good site if a
+    build was killed in the middle of its swap; then refuse to replace a
+    folder prehab did not make."""
     out = out.resolve()
-    forbidden = {
-        Path("/").resolve(),
-        Path.home().resolve(),
-        project.resolve(),
-        (project / "content").resolve(),
-        (project / "templates").resolve(),
-    }
-    if out in forbidden or out in project.resolve().parents:
-        raise UnsafeOutput(
-            f"refusing to build into {out}: it is not a "
-            "folder for build output; choose another --output"
-        )
+    why = _not_an_output_folder(out, project.resolve())
+    if why:
+        raise UnsafeOutput(f"refusing to build into {out}: {why}; choose another --output")
+    recover_output(out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise UnsafeOutput(
             f"refusing to replace {out}: it was not made by prehab (no {MARKER} file in it); "
             "empty it or choose another --output"
         )
+
+
+def _not_an_output_folder(out: Path, project: Path) -> str | None:
+    """Why the (resolved) folder `out` must never be replaced by a build, or None."""
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, KeyError):  # no home folder known: nothing to protect there
+        home = None
+    if out == Path(out.anchor):
+        return "it is the root of the filesystem"
+    if out == home:
+        return "it is your home folder"
+    if out == project:
+        return "it is the project folder"
+    if out in project.parents:
+        return "it holds the project"
+    if home is not None and out in home.parents:
+        return "it holds your home folder"
+    for name in ("content", "templates"):
+        source = (project / name).resolve()
+        if out == source or source in out.parents:
+            return f"it is inside {name}/, which the build reads"
+    return None
 
 
 def safe_destination(root: Path, relative: str, fresh: bool = False) -> Path:
@@ -138,23 +164,74 @@ def _swap(staging: Path, out: Path) -> Path | None:
 
 
 def _reap_leftovers(out: Path) -> None:
-    """Remove staging folders that an interrupted build left behind."""
-    for leftover in out.parent.glob(f".{out.name}.staging-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out.parent.glob(f".{out.name}.old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    """Before a swap (the caller holds the project lock): put back a site an
+    interrupted build left renamed aside, remove staging folders that builds
+    no longer running left behind, and every replaced folder."""
+    recover_output(out, locked=True)
+
+
+def recover_output(out: Path, locked: bool = False) -> bool:
+    """Repair what a killed build left beside `out`: when `out` is missing
+    and the folder a build renamed aside is there (the build was killed
+    between the two renames of its swap), rename it back; then remove the
+    staging and replaced folders of builds no longer running. With `locked`
+    (the caller holds the project lock, so no build is in its swap), every
+    replaced folder counts as left over, whichever pid its name gives.
+    True when the old site was put back."""
+    out = out.absolute()
+    try:
+        found = list(_leftovers(out))
+    except OSError:  # no parent folder yet, or unreadable: nothing was left there
+        return False
+    gone = [
+        (kind, path) for kind, pid, path in found if not _alive(pid) or (locked and kind == "old")
+    ]
+    restored = None
+    if not os.path.lexists(out):
+        olds = [path for kind, path in gone if kind == "old" and (path / MARKER).is_file()]
+        if olds:  # one, unless several builds were killed in a row: then the newest
+            newest = max(olds, key=lambda path: (path / MARKER).stat().st_mtime_ns)
+            try:
+                newest.rename(out)
+                restored = newest
+            except OSError:  # another build put one back first
+                pass
+    for _, path in gone:
+        if path != restored:
+            shutil.rmtree(path, ignore_errors=True)
+    return restored is not None
+
+
+def _leftovers(out: Path):
+    """(kind, pid, path) for each staging ('staging') and replaced ('old')
+    folder of `out`: .NAME.staging-PID and .NAME.old-PID-N beside it."""
+    prefix = f".{out.name}."
+    with os.scandir(out.parent) as entries:
+        for entry in entries:
+            if not entry.name.startswith(prefix) or not entry.is_dir(follow_symlinks=False):
+                continue
+            kind, _, rest = entry.name[len(prefix) :].partition("-")
+            pid = rest.split("-")[0]
+            if kind in ("staging", "old") and pid.isdigit():
+                yield kind, int(pid), Path(entry.path)
 
 
 def _alive(pid: int) -> bool:
+    """Is `pid` a running process other than this one? (A zombie is not:
+    a build killed but not yet waited for by its parent.)"""
     if pid == os.getpid():
         return False
     try:
         os.kill(pid, 0)
+    except PermissionError:  # someone else's process
+        return True
     except OSError:
         return False
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):  # no /proc (macOS): os.kill said it runs
+        return True
 
 
 def sync_folder(

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from conftest import MINIMAL, REPO, build, run_cli
+from conftest import MINIMAL, REPO, build, build_errors, run_cli
 
 from generator.check import check_site
+from generator import placeholders
 from generator.config import BuildOptions
 from generator.error_codes import CODES, errors_markdown
 from generator.external import check_external
@@ -230,6 +231,17 @@ def test_new_creates_files_that_build_and_refuses_to_overwrite(make_project):
     ]
     article = (root / made[0]).read_text()
     assert any(f"date: {day}" in article for day in days) and "draft: true" in article
+    # drafts build with warnings; the page and the author have no draft
+    # stage, so their placeholder text stops the build until it is written
+    errors = build_errors(root)
+    assert errors and {e.split(":")[0] for e in errors} == set(made[3:]), errors
+    assert all("placeholder text from 'prehab new'" in e for e in errors), errors
+    for rel in made[3:]:
+        path = root / rel
+        text = path.read_text()
+        for placeholder in (*placeholders.FRONT, *placeholders.BODY):
+            text = text.replace(placeholder.text, "Written by the editor.")
+        path.write_text(text)
     build(root)
     build(root, drafts=True)
     again = run_cli("new", "article", "Knee pain when running", cwd=root)
@@ -361,6 +373,13 @@ def test_studies_import_adds_new_studies_keeps_comments_and_skips_duplicate_dois
     assert (
         data["kong-2019-calf"]["authors"] == ["Pui Wah Kong", "Congcong Cai"]
         and data["kong-2019-calf"]["pages"] == "10–20"
+    )
+    # an imported finding is a placeholder until an editor writes it
+    errors = build_errors(root)
+    assert len(errors) == 2 and all("'prehab studies import'" in e for e in errors), errors
+    registry = root / "content/studies.yml"
+    registry.write_text(
+        registry.read_text().replace(placeholders.STUDY_FINDING.text, "Hip work helped.")
     )
     assert build(root).report.errors == []
     cli = run_cli("studies", "import", str(bib), cwd=root)

@@ -171,3 +171,51 @@ def test_a_source_deleted_during_the_build_is_a_content_error_not_a_crash(
     monkeypatch.setattr(load, "read_text", vanish)
     errors = build_errors(root)
     assert errors == ["content/pages/about.md: cannot read the file: No such file or directory"]
+
+
+# A card (its template, its stylesheet) or the booklet's cover that refers to
+# a real file outside content/images/ and templates/: the fetch is refused
+# and the build fails naming the routine (or the cover) and the URL, rather
+# than publishing the PDF without that file. The attachment is fetched only
+# when the PDF is written, after the layout.
+OUTSIDE_REFERENCES = {
+    "card-stylesheet": (
+        "templates/static/card.css",
+        lambda text, url: text + f'\n.rc-head {{ background: url("{url}"); }}\n',
+        "content/routines/back-basics.md: routine card refers to",
+    ),
+    "card-attachment": (
+        "templates/partials/card.html",
+        lambda text, url: text.replace(
+            '<header class="rc-head">',
+            f'<link rel="attachment" href="{url}"><header class="rc-head">',
+        ),
+        "content/routines/back-basics.md: routine card refers to",
+    ),
+    "booklet-cover": (
+        "templates/booklet_cover.html",
+        lambda text, url: text.replace(
+            '<h1 class="rc-title">', f'<img src="{url}" alt="logo"><h1 class="rc-title">'
+        ),
+        "templates/booklet_cover.html: routine booklet cover refers to",
+    ),
+}
+
+
+@pytest.mark.parametrize("where", OUTSIDE_REFERENCES)
+def test_a_pdf_fetch_refused_while_a_card_is_written_fails_the_build(make_project, tmp_path, where):
+    root = make_project()
+    assert run_cli("build", cwd=root).returncode == 0  # with its cards
+    before = snapshot(root / "site_output")
+    outside = tmp_path / "outside.png"  # a real file, readable, outside the allowed folders
+    outside.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    rel, edit, prefix = OUTSIDE_REFERENCES[where]
+    (root / rel).write_text(edit((root / rel).read_text(), outside.as_uri()))
+    result = run_cli("build", cwd=root)
+    assert result.returncode == cli.EXIT_CONTENT, result.stderr
+    assert (
+        f"{prefix} '{outside.as_uri()}', which prehab will not fetch: a card may only use files "
+        "under content/images/ and templates/ (no network, no other folders)"
+    ) in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert snapshot(root / "site_output") == before

@@ -159,3 +159,138 @@ def test_a_memo_file_not_signed_by_this_user_is_never_unpickled(make_project, tm
     planted.write_bytes(b"\0" * 32 + pickle.dumps(("0.1.0", Boom())))
     build(root, tmp_path / "out")
     assert not (tmp_path / "owned").exists()
+
+
+# --output folders that are not output folders: each refused in one line
+# (exit 2), before anything is read there. The up-to-date check, which
+# would walk the folder's listing (all of `/`), must not even be reached.
+# (what, the folder given project, tmp_path and the folder holding home/, why)
+REFUSED_OUTPUTS = [
+    ("/", lambda project, tmp, top: Path("/"), "it is the root of the filesystem"),
+    ("link-to-/", lambda project, tmp, top: tmp / "link", "it is the root of the filesystem"),
+    ("home", lambda project, tmp, top: top / "home", "it is your home folder"),
+    ("holds-home", lambda project, tmp, top: top, "it holds your home folder"),
+    ("project", lambda project, tmp, top: project, "it is the project folder"),
+    ("holds-project", lambda project, tmp, top: project.parent, "it holds the project"),
+    ("content", lambda project, tmp, top: project / "content", "it is inside content/"),
+    ("in-content", lambda project, tmp, top: project / "content/images/x", "it is inside content/"),
+    ("in-templates", lambda project, tmp, top: project / "templates/x", "it is inside templates/"),
+]
+
+
+@pytest.mark.parametrize(
+    "folder, why", [pytest.param(f, why, id=what) for what, f, why in REFUSED_OUTPUTS]
+)
+def test_output_folders_that_cannot_be_output_folders_are_refused_at_once(
+    make_project, tmp_path, monkeypatch, capsys, folder, why
+):
+    from generator import cli
+    from generator.incremental import uptodate
+
+    top = tmp_path / "top"  # holds the home folder, not the project
+    (top / "home").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(top / "home"))
+    (tmp_path / "link").symlink_to("/")
+    project = make_project()
+    assert cli.main(["build", "--project", str(project), "--no-pdf"]) == 0  # a stamp to check
+    output = folder(project, tmp_path, top)
+
+    def walked(*args):
+        raise AssertionError("the output folder was read before it was refused")
+
+    monkeypatch.setattr(uptodate, "check", walked)  # what would walk all of `/`
+    capsys.readouterr()
+    assert cli.main(["build", "--project", str(project), "--output", str(output)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"error: refusing to build into {output.resolve()}: {why}")
+    assert err.endswith("; choose another --output\n") and "Traceback" not in err
+    assert (project / "content/site.toml").is_file() and (
+        project / "site_output" / MARKER
+    ).is_file()
+
+
+def test_output_slash_is_refused_by_the_prehab_command_in_one_line(make_project):
+    root = make_project()
+    assert run_cli("build", "--no-pdf", cwd=root).returncode == 0  # a stamp: a check would walk /
+    result = run_cli("build", "--output", "/", cwd=root)  # run_cli's timeout guards against a walk
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "error: refusing to build into /: it is the root of the filesystem; "
+        "choose another --output\n"
+    )
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended and been waited for."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", ""])
+    child.wait()
+    return child.pid
+
+
+def killed_mid_swap(out: Path, pid: int) -> Path:
+    """The state a build with `pid` leaves when killed between the two
+    renames of its swap: `out` renamed aside, its new site staged, no `out`."""
+    old = out.parent / f".{out.name}.old-{pid}-0"
+    out.rename(old)
+    staging = out.parent / f".{out.name}.staging-{pid}"
+    staging.mkdir()
+    (staging / "index.html").write_bytes(b"half of a new site")
+    return old
+
+
+def test_a_site_renamed_aside_by_a_killed_build_is_put_back_before_anything(make_project):
+    from generator.write import check_output_folder
+
+    root = make_project()
+    out = root / "site_output"
+    build(root, out)
+    before = snapshot(out)
+    killed_mid_swap(out, dead_pid())
+    check_output_folder(out, root)  # the first thing a build does with its output folder
+    assert snapshot(out) == before
+    assert [p.name for p in root.glob(".site_output.*")] == []
+
+
+def test_the_swap_of_a_build_still_running_is_left_alone(make_project):
+    import os
+
+    from generator.write import check_output_folder
+
+    root = make_project()
+    out = root / "site_output"
+    build(root, out)
+    old = killed_mid_swap(out, os.getppid())  # a live process: as if a build were between renames
+    check_output_folder(out, root)
+    assert not out.exists() and old.is_dir() and len(list(root.glob(".site_output.*"))) == 2
+
+
+def test_a_build_after_a_kill_mid_swap_writes_the_new_site_and_leaves_nothing_behind(
+    make_project,
+):
+    root = make_project()
+    out = root / "site_output"
+    build(root, out)
+    killed_mid_swap(out, dead_pid())
+    (root / "content/pages/about.md").write_text("---\ntitle: About\n---\nRewritten.\n")
+    build(root, out)
+    assert "Rewritten." in (out / "about/index.html").read_text()
+    assert list(root.glob(".site_output.*")) == []
+
+
+def test_a_replaced_site_half_deleted_by_a_killed_build_is_removed_not_restored(make_project):
+    from generator.write import check_output_folder
+
+    root = make_project()
+    out = root / "site_output"
+    build(root, out)
+    current = snapshot(out)
+    # killed after the swap, while the replaced site was being deleted
+    half = root / f".site_output.old-{dead_pid()}-0"
+    (half / "articles").mkdir(parents=True)
+    (half / "articles/index.html").write_text("what was left of the old site")
+    check_output_folder(out, root)
+    assert snapshot(out) == current and not half.exists()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..files import open_regular
 from .fingerprint import digest
 from .toolchain import toolchain
 
@@ -37,7 +38,8 @@ def file_sha(path: str, known: dict | None = None) -> str:
         seen = known.get(path) if known is not None else None
         if seen and seen[0] == info.st_size and seen[1] == info.st_mtime_ns:
             return seen[2]
-        with open(path, "rb") as handle:
+        # a project file a card read: never a pipe or device swapped in since
+        with os.fdopen(open_regular(path), "rb") as handle:
             sha = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""

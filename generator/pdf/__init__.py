@@ -19,7 +19,7 @@ import jinja2
 
 from ..diagnostics import Diagnostic
 from ..forking import fork_pool
-from ..model import Output, SiteGraph
+from ..model import Node, Output, SiteGraph
 from ..view import Reads, SiteView, Sources
 from .card import LEVELS, card_context
 from .pool import Exceeded, run_limited
@@ -215,12 +215,29 @@ def render_cards(
                 )
             )
         else:
-            url = f"{node.url}{card.slug}-{card.size.lower()}.pdf"
+            url = card_url(node, card.size)
             result.outputs.append(Output(graph.urls.output_path(url), made.data))
             result.links.setdefault(card.slug, []).append(CardLink(card.size, url, made.level))
     if not result.problems and graph.routines:
         result.outputs.extend(_booklets(graph, env, result, paths, cache))
     return result
+
+
+def card_url(routine: Node, size: str) -> str:
+    return f"{routine.url}{routine.slug}-{size.lower()}.pdf"
+
+
+def booklet_url(graph: SiteGraph, size: str) -> str:
+    return graph.urls.asset(f"routines/routines-{size.lower()}.pdf")
+
+
+def card_files(graph: SiteGraph) -> set[str]:
+    """The output path of every PDF the cards stage makes: what a link may
+    point at when the build stopped before rendering them."""
+    sizes = graph.config.pdf.page_sizes
+    urls = [card_url(r, size) for r in graph.routines for size in sizes]
+    urls += [booklet_url(graph, size) for size in sizes] if graph.routines else []
+    return {graph.urls.output_path(url) for url in urls}
 
 
 @dataclass(frozen=True)
@@ -266,7 +283,7 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
             if link.size == size
         ]
         key = cache.key("booklet", cover_html, *cards) if cache else ""
-        path = graph.urls.output_path(graph.urls.asset(f"routines/routines-{size.lower()}.pdf"))
+        path = graph.urls.output_path(booklet_url(graph, size))
         hit = cache.get(key) if cache else None
         booklets.append((path, key, hit[0] if hit else None))
         if not hit:
@@ -290,19 +307,33 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
     outputs = []
     for path, key, data in booklets:
         if data is None:
-            data, read = made.pop(0)
+            data, read, refused = made.pop(0)
+            if refused:  # the cover's template or stylesheet reached outside: no booklet
+                result.problems.extend(
+                    Diagnostic(
+                        "templates/booklet_cover.html",
+                        None,
+                        f"routine booklet cover refers to '{url}', which prehab will not fetch: "
+                        "a card may only use files under content/images/ "
+                        "and templates/ (no network, no other folders)",
+                        code="card-fetch-refused",
+                    )
+                    for url in dict.fromkeys(refused)
+                )
+                continue
             if cache:
                 cache.put(key, data, {"read": [list(r) for r in read]})
         outputs.append(Output(path, data))
     return outputs
 
 
-def _assemble(job) -> tuple[bytes, tuple]:
-    """The cover, rendered, then the cards' own pages, merged into one PDF."""
+def _assemble(job) -> tuple[bytes, tuple, tuple]:
+    """The cover, rendered, then the cards' own pages, merged into one PDF;
+    with the files read and the URLs refused while rendering the cover."""
     from pypdf import PdfReader, PdfWriter
 
     cover_html, cards, title, author, language, base_url, allowed = job
-    cover, _, read = render_single(cover_html, base_url, allowed)
+    cover, refused, read = render_single(cover_html, base_url, allowed)
     writer = PdfWriter()
     for part in [cover] + cards:
         writer.append(PdfReader(io.BytesIO(part)))
@@ -310,7 +341,7 @@ def _assemble(job) -> tuple[bytes, tuple]:
     writer._root_object[_name("/Lang")] = _text(language)
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue(), read
+    return buffer.getvalue(), read, refused
 
 
 def _name(text):

@@ -1,22 +1,23 @@
 """Card rendering in worker processes with a time limit and a memory cap:
 a card that renders forever or blows up memory fails alone, with a clear
-message, and its worker is killed; the other cards are unaffected."""
+message, and its worker is killed; the other cards are unaffected. The
+workers die with the build (generator/forking.py): a build killed mid-card,
+even by SIGKILL, leaves no renderer behind, and one stopped by Ctrl-C or
+SIGTERM kills its renderers instead of waiting for their cards."""
 
 from __future__ import annotations
 
 import errno
 import resource
-import signal
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from ..forking import fork_context, frozen_gc
+from ..forking import frozen_gc, kill_workers, worker_pool
 
 
 def _limit_memory(limit_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the build
 
 
 class Exceeded(Exception):
@@ -34,12 +35,7 @@ def _run_limited(function, jobs: list, workers: int, seconds: float, memory_byte
     results: list = [None] * len(jobs)
     pending = list(range(len(jobs)))
     while pending:
-        pool = ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(pending))),
-            mp_context=fork_context(),
-            initializer=_limit_memory,
-            initargs=(memory_bytes,),
-        )
+        pool = worker_pool(max(1, min(workers, len(pending))), _limit_memory, (memory_bytes,))
         running: dict = {}
         killed = False
         try:
@@ -75,8 +71,10 @@ def _run_limited(function, jobs: list, workers: int, seconds: float, memory_byte
                 if killed:  # the pool cannot stop one task: stop them all, retry the innocent ones
                     pending = [i for i, _ in running.values()] + pending
                     running.clear()
-                    for process in list(getattr(pool, "_processes", {}).values()):
-                        process.kill()
+                    kill_workers(pool)
+        except BaseException:  # Ctrl-C, SIGTERM, a bug: the cards being rendered are not needed
+            kill_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     return results

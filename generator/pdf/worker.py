@@ -45,6 +45,8 @@ def render_card(job: CardJob) -> CardResult:
         pages = len(document.pages)
         if pages == 1:
             data = document.write_pdf(pdf_variant="pdf/ua-1")
+            if fetcher.refused:  # fetched while writing (attachments): refused all the same
+                return CardResult(None, level, 1, tuple(dict.fromkeys(fetcher.refused)))
             return CardResult(data, level, 1, read=tuple(sorted(fetcher.read.items())))
     return CardResult(None, len(job.layouts) - 1, pages)
 
