@@ -9,11 +9,12 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError, create_model
+from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean, step_dose_hint, value_hint
 from .front_matter import LineMap, NotADate, WrittenKey, nearest_line
 from .load import LoadedContent
+from .rejected import partial_meta
 from .schema import MODELS, SLUG_HINT, Study
 from .urls import is_slug
 
@@ -77,7 +78,7 @@ def validate_content(
             source.kind,
             source.slug,
             source.path,
-            meta if meta is not None else _partial(MODELS[source.kind], source.front),
+            meta if meta is not None else partial_meta(MODELS[source.kind], source.front),
             source.lines,
             source.body,
             source.body_line,
@@ -159,49 +160,6 @@ def _holds(value, kind: type) -> bool:
     if isinstance(value, list):
         return any(_holds(v, kind) for v in value)
     return False
-
-
-def _partial(model: type[BaseModel], data: dict | None) -> BaseModel | None:
-    """The fields of rejected front matter that are right on their own (the
-    rest None), so the references they make are still checked. Kept apart
-    from the real models: nothing built from it is ever published."""
-    if data is None:
-        return None
-    try:
-        model.model_validate(data)
-    except ValidationError as exc:
-        errors = [err["loc"] for err in exc.errors() if err["loc"]]
-    else:
-        return None
-    kept = {k: v for k, v in data.items() if k in model.model_fields}
-    for loc in errors:  # a list keeps its good items: each one's references are checked
-        value = kept.get(loc[0])
-        if isinstance(value, list) and len(loc) > 1 and isinstance(loc[1], int):
-            kept[loc[0]] = [item if i != loc[1] else _WRONG for i, item in enumerate(value)]
-        else:
-            kept.pop(loc[0], None)
-    kept = {
-        k: [item for item in v if item is not _WRONG] if isinstance(v, list) else v
-        for k, v in kept.items()
-    }
-    try:
-        return _lenient(model).model_validate(kept)
-    except ValidationError:
-        return None
-
-
-_WRONG = object()  # a list item left out of a partial document
-_LENIENT: dict[type, type[BaseModel]] = {}
-
-
-def _lenient(model: type[BaseModel]) -> type[BaseModel]:
-    """`model` with every field optional and no cross-field rules."""
-    if model not in _LENIENT:
-        fields = {
-            name: (info.annotation | None, None) for name, info in model.model_fields.items()
-        }
-        _LENIENT[model] = create_model(f"Partial{model.__name__}", **fields)
-    return _LENIENT[model]
 
 
 def _validate(

@@ -108,9 +108,7 @@ MISTAKES = [
         "sets: 0",
         "sets",
     ),
-    Mistake(
-        "content/routines/knee-and-hip.md", "    reps: -1", "    reps: -1", "reps: -1", "reps"
-    ),
+    Mistake("content/routines/knee-and-hip.md", "    reps: -1", "    reps: -1", "reps: -1", "reps"),
     # the study registry: an impossible date
     Mistake(
         "content/studies.yml",

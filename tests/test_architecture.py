@@ -21,6 +21,7 @@ ORDER = [
     "sanitize",
     "config",
     "schema",
+    "rejected",
     "front_matter",
     "placeholders",
     "markdown_guard",

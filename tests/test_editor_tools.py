@@ -15,8 +15,8 @@ import jsonschema
 import yaml
 from conftest import MINIMAL, REPO, build, build_errors, run_cli
 
-from generator.check import check_site
 from generator import placeholders
+from generator.check import check_site
 from generator.config import BuildOptions
 from generator.error_codes import CODES, errors_markdown
 from generator.external import check_external

@@ -150,11 +150,13 @@ OPEN_CALL = re.compile(r'\bopen(?:at)?\((?:(AT_FDCWD|\d+), )?"((?:[^"\\]|\\.)*)"
 
 
 def opened_paths(log: str, cwd: Path) -> list[str]:
-    """Every path strace saw opened (relative ones against cwd), normalised."""
+    """Where each path strace saw opened really is (relative ones against
+    cwd), resolved now that the build is over and its links are still in
+    place: a folder opened through a link shows as the link's name."""
     paths = []
     for match in OPEN_CALL.finditer(log):
         path = match.group(2)
-        paths.append(os.path.normpath(path if path.startswith("/") else os.path.join(cwd, path)))
+        paths.append(os.path.realpath(path if path.startswith("/") else os.path.join(cwd, path)))
     return paths
 
 
