@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LOCK := requirements.lock
-SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0
+SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 strace
 
 .PHONY: build test serve bench bench-serve screenshots system-deps clean lock
 
@@ -57,13 +57,15 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # WeasyPrint needs Pango; the browser tests need Debian's chromium; the PDF
 # tests look at pages with pdftoppm; libharfbuzz-subset0 makes PDFs ~6x faster;
-# the HTML checker needs Java; axe-core and the checker come from npm.
+# the HTML checker needs Java; axe-core and the checker come from npm;
+# strace proves the file gate opens nothing outside the project (test_file_gate).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v strace >/dev/null 2>&1 || missing="$$missing strace"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

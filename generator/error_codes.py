@@ -125,7 +125,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A body area is not listed in content/site.toml.",
         "Use one of the `[body_areas]` slugs, or add the area there.",
     ),
-    "bad-tag": ("error", "A tag has no letters or digits to make a URL from.", "Use a word."),
+    "bad-tag": (
+        "error",
+        "A tag has no Latin letters or digits to make its address from, or its address would "
+        "be a name Windows reserves (con, nul, aux, com1...) or over 80 characters.",
+        "Write the tag with Latin letters or digits, or choose another word.",
+    ),
     "missing-image": (
         "error",
         "An image path points at no file under content/.",
@@ -248,6 +253,18 @@ CODES: dict[str, tuple[str, str, str]] = {
         "warning",
         "An external link answered with an error or not at all (`prehab check --external`).",
         "Update or remove the link; results are cached for a day.",
+    ),
+    "control-character": (
+        "error",
+        "A line holds an invisible control character (U+0000 to U+001F but tab and newline, "
+        "or U+007F): it makes feeds invalid XML and cannot be seen in an editor.",
+        "Delete it; it often comes from pasting out of a PDF or a word processor.",
+    ),
+    "invisible-character": (
+        "warning",
+        "A title, name or tag holds a bidi override or a zero-width character, which can "
+        "make it read differently from what it is.",
+        "Delete the character.",
     ),
     "placeholder": (
         "error",

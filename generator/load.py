@@ -17,7 +17,8 @@ from .files import Gate, Limit, Refusal, is_junk
 from .front_matter import LineMap, SourceFile, parse_source, parse_yaml
 from .markdown_guard import markdown_problem
 from .placeholders import source_placeholders, study_placeholders
-from .urls import is_slug, slugify
+from .text_hygiene import invisible_warnings, without_controls
+from .urls import is_slug, slug_refusal, slugify
 
 KINDS = ("articles", "exercises", "routines", "authors", "pages")
 STUDY_ID = re.compile(r"^['\"]?([a-z0-9][a-z0-9-]*)['\"]?:", re.MULTILINE)
@@ -78,6 +79,16 @@ def load_content(
                 continue
             rel = f"content/{kind}/{file.name}"
             slug = file.name[: -len(".md")]
+            if is_slug(slug) and slug_refusal(slug):
+                diagnostics.append(
+                    Diagnostic(
+                        rel,
+                        1,
+                        f"bad file name '{file.name}': {slug_refusal(slug)}; rename the file",
+                        code="bad-slug",
+                    )
+                )
+                continue
             if not is_slug(slug):
                 diagnostics.append(
                     Diagnostic(
@@ -113,8 +124,9 @@ def load_content(
         if problem:
             diagnostics.append(problem)
         else:
+            raw, controls = without_controls("content/studies.yml", raw)
             data, lines, problems = parse_yaml("content/studies.yml", raw, 1)
-            diagnostics.extend(problems)
+            diagnostics.extend(controls + problems)
             diagnostics.extend(study_placeholders("content/studies.yml", data, lines))
             if problems and data is None:  # its ids still exist: no "unknown study" anywhere
                 rejected |= {("studies", m.group(1)) for m in STUDY_ID.finditer(raw)}
@@ -142,11 +154,14 @@ def load_content(
 def _parse_checked(kind, slug, rel, raw, limits: Limits):
     """parse_source, after the check that the text can be converted in
     reasonable time (before any link scan or Markdown reads it)."""
+    raw, controls = without_controls(rel, raw)
     slow = markdown_problem(raw)
     if slow:
-        return None, [Diagnostic(rel, slow[0], slow[1], code="too-complex")]
+        return None, controls + [Diagnostic(rel, slow[0], slow[1], code="too-complex")]
     source, problems = parse_source(kind, slug, rel, raw, limits.front_matter_bytes)
-    return source, problems + source_placeholders(source)
+    if source is None:
+        return source, controls + problems
+    return source, controls + problems + source_placeholders(source) + invisible_warnings(source)
 
 
 def _list_images(root: Path, limits: Limits) -> tuple[frozenset[str], list[Diagnostic]]:

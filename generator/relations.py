@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from .model import Node, Term
-from .urls import Urls
+from .urls import Urls, slugify
 
 
 def with_backlinks(nodes: list[Node]) -> list[Node]:
@@ -81,9 +81,12 @@ def taxonomy_terms(taxonomy: str, nodes, names: dict[str, str], urls: Urls) -> t
     display: dict[str, str] = dict(names)
     for node in nodes:
         if taxonomy == "tags":
-            # not strict: node.tags drops tags without a slug and merges equal slugs
-            for tag_text, slug in zip(dict.fromkeys(node.meta.tags), node.tags, strict=False):
-                display.setdefault(slug, tag_text)
+            # Tags written differently ('Shin splints', 'shin  splints') share a
+            # slug: one tag, named as first written.
+            for tag_text in node.meta.tags:
+                if slugify(tag_text) in node.tags:
+                    display.setdefault(slugify(tag_text), " ".join(tag_text.split()))
+            for slug in node.tags:
                 members[slug][node.kind].append(node.slug)
         else:
             for area in node.areas:

@@ -17,7 +17,7 @@ from .model import Body, Dose, Feature, Node, SiteGraph, Step
 from .references import References
 from .relations import taxonomy_terms, with_backlinks, with_related
 from .schema import FeaturedExercise
-from .urls import slugify
+from .urls import slug_refusal, slugify
 from .validate import Document, ValidContent
 
 
@@ -82,7 +82,15 @@ class _Resolver(References):
                     self.error(
                         doc,
                         doc.line_of(("tags", i)),
-                        f"tag '{tag}' has no letters or digits to make a URL from; use a word",
+                        f"tag '{tag}' has no Latin letters or digits to make its address "
+                        "(/tags/.../) from; write it with some, e.g. 'knee pain'",
+                        "bad-tag",
+                    )
+                elif slug_refusal(slugify(tag)):
+                    self.error(
+                        doc,
+                        doc.line_of(("tags", i)),
+                        f"tag '{tag}' cannot be an address: {slug_refusal(slugify(tag))}",
                         "bad-tag",
                     )
                 else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import frontmatter
 
 from . import placeholders as ph
-from .urls import RESERVED, is_slug, slugify
+from .urls import MAX_SLUG, RESERVED, WINDOWS_RESERVED, is_slug, slugify
 
 KINDS = {
     "article": "articles",
@@ -23,7 +23,6 @@ KINDS = {
 
 # Longer file names make unwieldy addresses, and some file systems and
 # tools cut them: a title this long wants a shorter file name.
-MAX_SLUG = 80
 DRAFT_KINDS = ("article", "exercise", "routine")  # the kinds whose schema has `draft`
 
 
@@ -160,6 +159,11 @@ def refuse_slug(project: Path, kind: str, title: str, slug: str) -> None:
             f"cannot make a file name from '{title}': a file name needs Latin letters "
             "or digits (a-z, 0-9); add some to the title (e.g. a transliteration) and "
             "change the title inside the file afterwards"
+        )
+    if slug in WINDOWS_RESERVED:
+        raise ScaffoldError(
+            f"'{slug}' is a name Windows reserves for a device, so the site could not be "
+            "copied there; choose another title"
         )
     if len(slug) > MAX_SLUG:
         start = slug[:40].rstrip("-")

@@ -71,6 +71,25 @@ SLUG_RE = re.compile(SLUG_PATTERN)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+MAX_SLUG = 80  # characters: longer file names and addresses break on some systems and in print
+# Names Windows will not create as files or folders, whatever the extension:
+# a site with /tags/con/ cannot be checked out or unpacked there.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
+)
+
+
+def slug_refusal(slug: str) -> str | None:
+    """Why a well-formed slug still cannot be a file name or address, or None."""
+    if len(slug) > MAX_SLUG:
+        return f"it is {len(slug)} characters long; the limit is {MAX_SLUG}"
+    if slug in WINDOWS_RESERVED:
+        return (
+            f"'{slug}' is a name Windows reserves for a device (the site could not be copied there)"
+        )
+    return None
+
+
 def is_slug(text: str) -> bool:
     """True when `text` is a valid slug: 'goblet-squat' yes, 'Goblet_Squat' no."""
     return bool(SLUG_RE.match(text))
