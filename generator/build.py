@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import threading
 import time
@@ -45,11 +44,12 @@ from .markup import render_markup
 from .model import Copy, Output, SiteGraph
 from .options import BuildOptions
 from .pdf import CardsResult, card_files, render_cards, routine_cards, stale_cards
+from .redirects import alias_problems, dropped_addresses, render_redirects
 from .render import render_pages
 from .resolve import resolve_site
 from .search import index_search
-from .site_links import Targets, check_body_links
-from .validate import ValidContent, validate_content
+from .site_links import Targets, check_body_links, not_reported, rejected_pages
+from .validate import validate_content
 from .view import Sources
 from .write import check_output_folder, sync_folder, write_site
 
@@ -150,6 +150,7 @@ def compile_site(
         raise ContentErrors(report)
     graph, problems = resolve_site(content, config, options, today or dt.date.today())
     report.add(problems)
+    report.add(alias_problems(graph))
     templates, problems = read_templates(project / "templates")
     report.add(problems)
     clock.lap("resolve")
@@ -174,7 +175,7 @@ def compile_site(
     env = reuse.environment(templates, environment) if reuse else environment()
     updating = frozenset()
     held = report.has_errors()  # cards are rendered only from content without mistakes
-    unbuilt = unbuilt_files(graph, content) | card_files(graph) if held else set()
+    unbuilt = rejected_pages(graph, content.failed) | card_files(graph) if held else set()
     if options.pdf and not held:
         cards = render_cards(graph, env, templates, project, reuse, progress)
         report.add(cards.problems)
@@ -197,6 +198,7 @@ def compile_site(
         pages
         + _unless_dangling(held, lambda: render_feeds(graph, page_urls, html))
         + _unless_dangling(held, lambda: [builder_data(graph)])
+        + render_redirects(graph)
         + asset_outputs
         + image_outputs
         + cards.outputs
@@ -206,7 +208,7 @@ def compile_site(
     clock.lap("render")
     # The link gate: only now does every page, file and element id exist.
     targets = Targets.of(graph, result.outputs, result.copies, unbuilt)
-    report.add(_not_reported(check_body_links(graph, html, targets), report))
+    report.add(not_reported(check_body_links(graph, html, targets), report.errors))
     if report.has_errors():
         raise ContentErrors(report)
     clock.lap("links")
@@ -219,27 +221,6 @@ def compile_site(
     return result
 
 
-def _not_reported(problems: list[Diagnostic], report: Report) -> list[Diagnostic]:
-    """The link gate's problems but those an earlier stage reported in the
-    same file for the same address (a missing image or a `javascript:` link
-    is one mistake, not two; the address is compared by its letters and
-    digits, as Markdown and the sanitiser may have changed the rest)."""
-
-    def address(message: str) -> str:
-        quoted = message.split("'")[1] if message.count("'") >= 2 else ""
-        return re.sub(r"[^0-9a-z]", "", quoted.lower())
-
-    earlier: dict[str, set[str]] = {}
-    for d in report.errors:
-        if len(address(d.message)) >= 4:
-            earlier.setdefault(d.path, set()).add(address(d.message))
-    return [
-        d
-        for d in problems
-        if not any(address(d.message).endswith(a) for a in earlier.get(d.path, ()))
-    ]
-
-
 def _unless_dangling(held: bool, make) -> list[Output]:
     """`make()`, or nothing when the content has mistakes and it read a
     rejected document (the site is not written: nothing is lost)."""
@@ -249,16 +230,6 @@ def _unless_dangling(held: bool, make) -> list[Output]:
         if not held:
             raise
         return []
-
-
-def unbuilt_files(graph: SiteGraph, content: ValidContent) -> set[str]:
-    """The pages of documents whose front matter was rejected: a link to one
-    is not broken, the document is."""
-    return {
-        graph.urls.output_path(graph.urls.page(kind, slug))
-        for kind, slug in content.failed
-        if kind != "studies"
-    }
 
 
 def output_collisions(outputs: list[Output], copies: list[Copy]) -> list[Diagnostic]:
@@ -353,6 +324,7 @@ def _build_and_swap(
     memo_path = project / CACHE_FOLDER / MEMO_NAME
     reuse = Reuse(load_memo(memo_path), output if now.untouched else None, project / CACHE_FOLDER)
     result = compile_site(project, options, today, reuse, progress)
+    dropped = dropped_addresses(output, result.outputs)  # read before the old site goes
     if progress:
         progress(f"writing {len(result.outputs) + len(result.copies)} files")
     write_start = time.perf_counter()
@@ -395,4 +367,6 @@ def _build_and_swap(
     )
     for thread in removing:
         thread.join()
+    # Said once, by the build that drops the address (not kept in the stamp).
+    result.report.add(dropped)
     return result

@@ -54,6 +54,28 @@ class LimitSettings(_Strict):
     image_megapixels: int = Field(default=40, ge=1)
 
 
+HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
+
+
+class ImageSettings(_Strict):
+    # Hosts that images in bodies (Markdown or raw <img>) may load from: each
+    # is a request to another site from every reader's browser. None by default.
+    allowed_hosts: tuple[str, ...] = ()
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for host in value:
+            if not HOST_NAME.match(host.lower()):
+                raise ValueError(
+                    f"'{host}' is not a host name; write the name alone, "
+                    "e.g. 'images.example.org' (no https://, no path)"
+                )
+        return tuple(host.lower() for host in value)
+
+
 class SiteConfig(_Strict):
     title: str = Field(min_length=1)
     base_url: str
@@ -64,6 +86,7 @@ class SiteConfig(_Strict):
     pdf: PdfSettings = PdfSettings()
     articles_per_page: int = Field(default=10, ge=1, le=100)
     limits: LimitSettings = LimitSettings()
+    images: ImageSettings = ImageSettings()
 
     @field_validator("base_url")
     @classmethod

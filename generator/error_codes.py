@@ -254,6 +254,17 @@ CODES: dict[str, tuple[str, str, str]] = {
         "An external link answered with an error or not at all (`prehab check --external`).",
         "Update or remove the link; results are cached for a day.",
     ),
+    "alias-collision": (
+        "error",
+        "An alias (an old address in `aliases:`) is the address of a page or of another alias.",
+        "Remove the alias, or rename one of the pages: an address leads to one page only.",
+    ),
+    "dropped-address": (
+        "warning",
+        "A page the last build published is no longer made (renamed, removed or made a draft): "
+        "links and printed QR codes to it would break.",
+        "Add `aliases: [/old/address/]` to the page that replaces it.",
+    ),
     "control-character": (
         "error",
         "A line holds an invisible control character (U+0000 to U+001F but tab and newline, "

@@ -1,10 +1,13 @@
 """Stage 5, render (machine-readable outputs): the Atom feed, the sitemap and
-robots.txt. Built with ElementTree so every text is escaped; dates come from
-content, never from the clock."""
+robots.txt. Built with ElementTree so every text is escaped, and written by
+`xml_document`, which drops the characters XML 1.0 forbids (a control
+character in a title would otherwise make the whole feed unreadable); dates
+come from content, never from the clock."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from .model import Output, SiteGraph
@@ -12,6 +15,9 @@ from .model import Output, SiteGraph
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_SIZE = 20
+# Everything but the characters XML 1.0 allows (tab, newline, carriage
+# return, and U+0020 to U+10FFFF without the surrogates, U+FFFE and U+FFFF).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _stamp(day: dt.date) -> str:
@@ -60,9 +66,23 @@ def _atom(graph: SiteGraph, origin: str, html: dict[tuple, str]) -> bytes:
         content.text = _absolute_links(html[("articles", article.slug, "body")], origin)
         for tag in article.meta.tags:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
+    return xml_document(feed)
+
+
+def xml_document(root: ET.Element) -> bytes:
+    """`root` as a UTF-8 XML 1.0 document. ElementTree escapes '<', '&' and
+    quotes but writes any other character as it is: each text, tail and
+    attribute value is first stripped of the characters XML 1.0 forbids."""
+    for element in root.iter():
+        if element.text:
+            element.text = NOT_XML.sub("", element.text)
+        if element.tail:
+            element.tail = NOT_XML.sub("", element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, NOT_XML.sub("", value))
     return (
         b'<?xml version="1.0" encoding="utf-8"?>\n'
-        + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
         + b"\n"
     )
 
@@ -82,8 +102,4 @@ def _sitemap(graph: SiteGraph, origin: str, page_urls: list[str]) -> bytes:
         ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = origin + url
         if url in modified:
             ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = modified[url].isoformat()
-    return (
-        b'<?xml version="1.0" encoding="utf-8"?>\n'
-        + ET.tostring(urlset, encoding="utf-8", xml_declaration=False)
-        + b"\n"
-    )
+    return xml_document(urlset)

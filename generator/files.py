@@ -10,7 +10,8 @@ place. The gate
   and the file actually opened (O_NONBLOCK, so even a pipe swapped in at the
   last moment cannot block) is checked again with fstat and by where the
   kernel says it is, so a file swapped after the check is refused too;
-- checks a size cap with fstat before reading, and reads at most the cap;
+- checks a size cap (stat before opening, fstat after), and reads at most
+  the cap;
 - turns every refusal into a `path: message` Diagnostic;
 - skips editor and desktop junk, which never publishes (`is_junk`)."""
 
@@ -97,13 +98,13 @@ class Found:
 
 
 def holds(folder: str, real: str) -> bool:
-    """Whether the real path `real` is `folder` or inside it (by components,
-    never by string prefix: /site is not inside /si)."""
+    """Whether the real path `real` is `folder` or inside it (a prefix up to
+    a separator: /site is not inside /si)."""
     return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 def not_regular(mode: int) -> str:
@@ -118,8 +119,8 @@ def outside(target: str) -> str:
 
 
 class Gate:
-    """Reads files under `root` (the project folder, or for the PDF fetcher
-    one allowed folder) and nothing else."""
+    """Reads regular files whose real path is under `root` (the project
+    folder) and nothing else."""
 
     def __init__(self, root: Path):
         self.root = Path(os.path.abspath(root))

@@ -4,24 +4,34 @@ inline extensions that substitute already-resolved `[[slug]]` links and
 paths rewritten to site URLs. Each node's Markdown goes in as a plain
 `BodyJob`; the extensions look up link targets and images through the site
 view (generator/view.py), so every value a body's HTML depends on is either
-in its job or recorded as a read."""
+in its job or recorded as a read.
+
+Text from elsewhere (a linked page's title) goes in as an AtomicString, so
+Markdown never parses it: the serialiser escapes it. Every body's final HTML
+passes the sanitiser and the one URL policy (generator/sanitize.py); an
+address the policy refuses there that resolve did not report at its line
+(it was written where the line scan cannot see it) fails the build here."""
 
 from __future__ import annotations
 
+import html as html_text
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from .diagnostics import ContentErrors, Diagnostic, Report
 from .forking import map_in_workers
-from .links import WIKI_LINK, citation_ids
+from .links import IMAGE_SOURCE, WIKI_LINK, citation_ids, find_refs
 from .markdown_guard import too_deep_message
 from .model import Body, Node, SiteGraph
-from .sanitize import clean_html
+from .sanitize import clean_html, url_policy
 from .view import Reads, SiteView, Sources
 
 
@@ -32,21 +42,23 @@ class BodyJob:
     kind: str
     slug: str
     body: Body
-    why: str | None  # exercises: why it works (one paragraph)
-    features: tuple[str, ...]  # articles: each featured exercise's own 'why'
+    why: Body | None  # exercises: why it works (one paragraph)
+    features: tuple[Body, ...]  # articles: each featured exercise's own 'why'
     citations: tuple[str, ...]  # study ids, numbered in this order
     base_path: str
+    image_hosts: tuple[str, ...] = ()  # site.toml [images] allowed_hosts
 
     @classmethod
-    def of(cls, node: Node, base_path: str) -> BodyJob:
+    def of(cls, node: Node, base_path: str, image_hosts: tuple[str, ...] = ()) -> BodyJob:
         return cls(
             node.kind,
             node.slug,
             node.body,
-            node.why.markdown if node.why is not None else None,
-            tuple(f.why.markdown for f in node.features),
+            node.why,
+            tuple(f.why for f in node.features),
             node.citations,
             base_path,
+            image_hosts,
         )
 
 
@@ -69,7 +81,11 @@ class _WikiLink(InlineProcessor):
         if node is None:  # resolve has reported it; never reached in a good build
             return None, None, None
         a = etree.Element("a", {"href": node.url, "class": f"xref xref-{node.kind}"})
-        a.text = m.group(2) or node.title
+        # The label is the editor's Markdown, here; the title is plain text from
+        # another file: never parsed as Markdown or HTML, escaped when serialised
+        # ('&' first: the serialiser leaves '&name;' alone, taking it for an entity).
+        title = _CONTROL.sub("", node.title).replace("&", "&amp;")
+        a.text = m.group(2) or AtomicString(title)
         return a, m.start(0), m.end(0)
 
 
@@ -117,11 +133,14 @@ class _Polish(Treeprocessor):
             for index, img in enumerate(list(parent)):
                 if img.tag != "img":
                     continue
-                src = img.get("src", "").lstrip("/")
-                info = page.view.mapping("images").get(src)
-                img.set("src", info.url if info else page.view.urls.asset(src))
                 img.set("loading", "lazy")
                 img.set("decoding", "async")
+                written = img.get("src", "")
+                if urlsplit(written).scheme or written.startswith(("//", "\\")):
+                    continue  # another site's (the URL policy decides) or refused
+                src = written.lstrip("/")
+                info = page.view.mapping("images").get(src)
+                img.set("src", info.url if info else page.view.urls.asset(src))
                 if info is None:
                     continue
                 img.set("width", str(info.width))
@@ -180,25 +199,70 @@ class Markup:
         )
 
     def convert(self, job: BodyJob, view: SiteView) -> dict:
-        """The HTML parts of one node: ("body",), ("why",), ("feature", i)."""
+        """The HTML parts of one node: ("body",), ("why",), ("feature", i).
+        The addresses the URL policy refused in them, and resolve did not
+        report, are left in `refused` as diagnostics."""
         self.page = _Page(view, {sid: i for i, sid in enumerate(job.citations, start=1)})
-        parts = {("body",): self._html(job.body.markdown)}
+        self.refused: list[Diagnostic] = []
+        self.hosts = job.image_hosts
+        parts = {("body",): self._html(job.body)}
         if job.why is not None:
             parts[("why",)] = self._inline(job.why)
         for i, why in enumerate(job.features):
             parts[("feature", i)] = self._inline(why)
         return parts
 
-    def _html(self, text: str) -> str:
+    def _html(self, body: Body) -> str:
         self.md.reset()
-        return clean_html(self.md.convert(text))
+        html, refused = clean_html(self.md.convert(body.markdown), self.hosts)
+        if refused:
+            self.refused.extend(_unreported(body, refused, self.hosts))
+        return html
 
-    def _inline(self, text: str) -> str:
+    def _inline(self, body: Body) -> str:
         """A one-paragraph Markdown field (a 'why') without the <p> wrapper."""
-        html = self._html(text)
+        html = self._html(body)
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             return html[3:-4]
         return html
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # Markdown's own markers among them
+
+
+def _unreported(body: Body, refused: list, hosts: tuple[str, ...]) -> list[Diagnostic]:
+    """A diagnostic for each address the sanitiser's URL policy refused in
+    `body`'s HTML but that resolve's line scan did not report (an address
+    Markdown or the sanitiser rewrote is matched by its letters and digits)."""
+
+    def letters(url: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", html_text.unescape(url).lower())
+
+    scanned = [
+        letters(ref.target)
+        for ref in find_refs(body.markdown, body.first_line)
+        if ref.kind in ("url", "image")
+        and url_policy(ref.target, ref.kind == "image" or ref.label == IMAGE_SOURCE, hosts)
+    ]
+    problems = []
+    for code, why, url in refused:
+        key = letters(url)
+        if any(key and seen and (key in seen or seen in key) for seen in scanned):
+            continue
+        what = "image" if code == "external-image" else "address"
+        problems.append(Diagnostic(body.path, _line_of(body, url), f"{what} {why}", code=code))
+    return problems
+
+
+def _line_of(body: Body, url: str) -> int | None:
+    """The line of `body` that wrote `url`, as a Markdown or HTML address
+    (entities decoded), else None (the file)."""
+    lines = body.markdown.split("\n")
+    for written in (f"({url}", f"]: {url}", f'="{url}"', f"='{url}'", f"<{url}>", url):
+        for offset, line in enumerate(lines):
+            if written in line or written in html_text.unescape(line):
+                return body.first_line + offset
+    return None
 
 
 PARALLEL_FROM = 200  # bodies to convert before a process pool pays for itself
@@ -210,20 +274,21 @@ def _start_worker(sources: Sources, jobs: list[BodyJob]) -> None:
     _WORKER.update(sources=sources, jobs=jobs, converter=Markup())
 
 
-def _convert_chunk(indexes: list[int]) -> list[tuple[dict | None, tuple, Diagnostic | None]]:
+def _convert_chunk(indexes: list[int]) -> list[tuple[dict | None, tuple, tuple[Diagnostic, ...]]]:
     sources, jobs, converter = _WORKER["sources"], _WORKER["jobs"], _WORKER["converter"]
     results = []
     for index in indexes:
         reads, job = Reads(), jobs[index]
         try:
-            results.append((converter.convert(job, SiteView(sources, reads)), reads.keys, None))
+            parts = converter.convert(job, SiteView(sources, reads))
+            results.append((parts, reads.keys, tuple(converter.refused)))
         except (RecursionError, MemoryError) as exc:  # a body nested beyond any reason
             converter = _WORKER["converter"] = Markup()  # its state is half-way: start anew
             where = (job.body.path, job.body.first_line)
             results.append(
-                (None, (), Diagnostic(*where, too_deep_message(exc), code="too-complex"))
+                (None, (), (Diagnostic(*where, too_deep_message(exc), code="too-complex"),))
             )
-    return [(parts, tuple(keys), problem) for parts, keys, problem in results]
+    return [(parts, tuple(keys), problems) for parts, keys, problems in results]
 
 
 def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) -> dict[tuple, str]:
@@ -232,7 +297,8 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
     are unchanged keeps its HTML from the last build. Many conversions are
     spread over `workers` forked processes, merged in order."""
     sources = Sources(graph, images=images)
-    jobs = [BodyJob.of(node, graph.urls.base_path) for node in graph.by_key.values()]
+    hosts = graph.config.images.allowed_hosts
+    jobs = [BodyJob.of(node, graph.urls.base_path, hosts) for node in graph.by_key.values()]
     inputs = [reuse.inputs(job) if reuse else "" for job in jobs]
     done = [
         reuse.body((job.kind, job.slug), key, sources) if reuse else None
@@ -247,7 +313,7 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
             converted = _convert_chunk(missing)
         finally:
             _WORKER.clear()
-    problems = [problem for _, _, problem in converted if problem is not None]
+    problems = [problem for _, _, found in converted for problem in found]
     if problems:
         raise ContentErrors(Report(problems))
     html: dict[tuple, str] = {}

@@ -1,7 +1,12 @@
 """One policy for everything content can put in a page (markup stage):
-URLs (normalised, then only https, http, mailto and site paths), and raw
-HTML in Markdown, cleaned with the nh3 allow-list sanitiser. What is removed
-is reported as a warning at its source line, so editors know."""
+URLs (normalised, then only https, http, mailto and site paths; an image
+from another site only from a host `[images] allowed_hosts` in site.toml
+names), and raw HTML in Markdown, cleaned with the nh3 allow-list sanitiser.
+`url_policy` is the one URL check: resolve applies it to every address it
+finds in the Markdown source (to report it at its line), and `clean_html`
+applies it again to every href, src and srcset of the final HTML (to drop
+whatever the source scan could not see). What is removed is reported, so
+editors know."""
 
 from __future__ import annotations
 
@@ -48,14 +53,26 @@ ATTRS = {
     "abbr": {"title"},
 }
 URL_ATTRS = {"href", "src"}
+# `<https://x.example/>` and `<me@x.example>`: Markdown links, not elements.
+AUTOLINK_OR_MAIL = re.compile(
+    r"<(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})[^<>\s]*>|<[^<>\s!@]+@[^<>\s@]+>"
+)
+# Each attribute that makes the browser load an image (not follow a link).
+IMAGE_ATTRS = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
+# Schemes nh3 itself lets through to `url_policy`, which then refuses all
+# but ALLOWED_SCHEMES with a reason (any other scheme nh3 drops on its own).
+_SEEN_SCHEMES = ALLOWED_SCHEMES | {"javascript", "vbscript", "data", "file", "blob", "ftp"}
 
 
 def url_problem(raw: str) -> str | None:
     """Why a content URL is refused, or None. Decodes entities and strips
     control characters and spaces first, as browsers do, so 'java&#115;cript:'
     or ' JaVa\\tScRiPt:' are caught."""
-    text = CONTROL.sub("", html.unescape(raw))
-    if text.startswith("//") or text.startswith("\\\\") or text.startswith("/\\"):
+    text = _normalised(raw)
+    if len(text) >= 2 and set(text[:2]) <= {
+        "/",
+        "\\",
+    }:  # '//host', '\\\\host', '/\\host', '\\/host'
         return f"'{raw}' is a protocol-relative address (it leaves the site); write it in full with https://"
     scheme = urlsplit(text).scheme.lower() if ":" in text.split("/", 1)[0] else ""
     if scheme and scheme not in ALLOWED_SCHEMES:
@@ -70,6 +87,72 @@ def url_problem(raw: str) -> str | None:
     return None
 
 
+def _normalised(raw: str) -> str:
+    """A URL as a browser reads it: entities decoded, controls and spaces gone."""
+    return CONTROL.sub("", html.unescape(raw))
+
+
+def image_host(raw: str) -> str | None:
+    """The other site an image address loads from ('images.example.org'),
+    or None for a path on this site. Call after `url_problem` found nothing."""
+    text = _normalised(raw)
+    if urlsplit(text).scheme.lower() in ("http", "https"):
+        return (urlsplit(text).hostname or "").lower()
+    return None
+
+
+def url_policy(
+    raw: str, image: bool = False, allowed_hosts: tuple[str, ...] | None = None
+) -> tuple[str, str] | None:
+    """The one URL policy: (code, why) when content may not use `raw` as a
+    link or, with `image`, as an image source; None when it may. An image
+    from another site is allowed only from `allowed_hosts` (site.toml
+    `[images] allowed_hosts`); None: no host may be allowed (front matter,
+    whose images the build resizes and prints)."""
+    problem = url_problem(raw)
+    if problem:
+        return "unsafe-url", problem
+    if not image:
+        return None
+    if _normalised(raw).lower().startswith("mailto:"):
+        return "unsafe-url", f"'{raw}' is not an image address; use a path under content/images/"
+    host = image_host(raw)
+    if host is None or host in (allowed_hosts or ()):
+        return None
+    allow = (
+        f', or allow its host in content/site.toml: [images] allowed_hosts = ["{host}"]'
+        if allowed_hosts is not None
+        else ""
+    )
+    return "external-image", (
+        f"'{raw}' loads from {host}, another site, in every reader's browser (the site "
+        f"makes no outside requests): copy the image under content/images/ and use its path{allow}"
+    )
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The address of each candidate of a srcset ('a.png 1x, b.png 2x')."""
+    return [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+def attribute_policy(
+    tag: str, name: str, value: str, allowed_hosts: tuple[str, ...] = ()
+) -> tuple[str, str, str] | None:
+    """(code, why, url) when an attribute of a content element carries a
+    URL the policy refuses (href, src, srcset); None otherwise, and for an
+    element or attribute the sanitiser removes anyway."""
+    if name not in URL_ATTRS and name != "srcset":
+        return None
+    if tag not in TAGS or name not in ATTRS["*"] | ATTRS.get(tag, set()):
+        return None
+    image = (tag, name) in IMAGE_ATTRS
+    for url in srcset_urls(value) if name == "srcset" else [value]:
+        found = url_policy(url, image, allowed_hosts)
+        if found:
+            return found[0], found[1], url
+    return None
+
+
 class _RawHtml(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -80,11 +163,9 @@ class _RawHtml(HTMLParser):
             self.removed.append(f"<{tag}> element")
             return
         allowed = ATTRS["*"] | ATTRS.get(tag, set())
-        for name, value in attrs:
+        for name, _ in attrs:  # a refused URL is an error, reported with the links
             if name not in allowed:
                 self.removed.append(f"'{name}' attribute on <{tag}>")
-            elif name in URL_ATTRS and value and url_problem(value):
-                self.removed.append(f"{name}={value!r} on <{tag}> ({url_problem(value)})")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -100,17 +181,32 @@ def raw_html_problems(markdown: str, first_line: int) -> tuple[tuple[int, str], 
         if fence or "<" not in line:
             continue
         parser = _RawHtml()
-        parser.feed(re.sub(r"`[^`]*`", "", line))
+        parser.feed(AUTOLINK_OR_MAIL.sub("", re.sub(r"`[^`]*`", "", line)))
         problems += [(first_line + offset, what) for what in parser.removed]
     return tuple(problems)
 
 
-def clean_html(fragment: str) -> str:
-    return nh3.clean(
+def clean_html(fragment: str, allowed_hosts: tuple[str, ...] = ()) -> tuple[str, list]:
+    """The fragment through nh3, and each URL the policy refused in it as
+    (code, why, url): the refused attribute is left out. This is the one
+    place every href, src and srcset of a body passes after Markdown
+    (inline, reference-style, autolinks, raw HTML, attribute lists)."""
+    refused: list[tuple[str, str, str]] = []
+
+    def keep(tag: str, name: str, value: str) -> str | None:
+        found = attribute_policy(tag, name, value, allowed_hosts)
+        if found is None:
+            return value
+        refused.append(found)
+        return None
+
+    cleaned = nh3.clean(
         fragment,
         tags=TAGS,
         attributes=ATTRS,
-        url_schemes=ALLOWED_SCHEMES,
+        url_schemes=_SEEN_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=keep,
     )
+    return cleaned, refused

@@ -26,6 +26,13 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[
     str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
 ]
+# An old address of a page, as it was published: '/exercises/nordic-curl/'.
+Alias = Annotated[str, StringConstraints(pattern=r"^/([A-Za-z0-9._~-]+/)+$")]
+ALIASES = Field(
+    default=(),
+    description="Old addresses of this page, e.g. [/exercises/nordic-curl/]; each one "
+    "redirects here, so links and printed QR codes keep working after a rename.",
+)
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'goblet-squat'"
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 
@@ -96,6 +103,7 @@ class Article(Strict):
     draft: bool = Field(
         default=False, description="true keeps it unpublished (build with --drafts to preview)."
     )
+    aliases: tuple[Alias, ...] = ALIASES
 
     @model_validator(mode="after")
     def _updated_after_date(self):
@@ -128,6 +136,7 @@ class Exercise(Strict):
         default=(), description="Ids from content/studies.yml that back the exercise."
     )
     draft: bool = Field(default=False, description="true keeps it unpublished.")
+    aliases: tuple[Alias, ...] = ALIASES
 
     @field_validator("video")
     @classmethod
@@ -168,17 +177,20 @@ class Routine(Strict):
     )
     studies: tuple[Text, ...] = ()
     draft: bool = False
+    aliases: tuple[Alias, ...] = ALIASES
 
 
 class Author(Strict):
     name: Text
     role: Text | None = None
     photo: Image | None = None
+    aliases: tuple[Alias, ...] = ALIASES
 
 
 class Page(Strict):
     title: Text
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    aliases: tuple[Alias, ...] = ALIASES
 
 
 class Study(Strict):

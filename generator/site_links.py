@@ -226,3 +226,34 @@ def locate(
             if written in line:
                 return body.path, body.first_line + offset
     return node.path, None
+
+
+def rejected_pages(graph: SiteGraph, failed) -> set[str]:
+    """The pages of documents whose front matter was rejected: a link to one
+    is not broken, the document is."""
+    return {
+        graph.urls.output_path(graph.urls.page(kind, slug))
+        for kind, slug in failed
+        if kind != "studies"
+    }
+
+
+def not_reported(problems: list[Diagnostic], earlier_errors: list[Diagnostic]) -> list[Diagnostic]:
+    """The link gate's problems but those an earlier stage reported in the
+    same file for the same address (a missing image or a `javascript:` link
+    is one mistake, not two; the address is compared by its letters and
+    digits, as Markdown and the sanitiser may have changed the rest)."""
+
+    def address(message: str) -> str:
+        quoted = message.split("'")[1] if message.count("'") >= 2 else ""
+        return re.sub(r"[^0-9a-z]", "", quoted.lower())
+
+    earlier: dict[str, set[str]] = {}
+    for d in earlier_errors:
+        if len(address(d.message)) >= 4:
+            earlier.setdefault(d.path, set()).add(address(d.message))
+    return [
+        d
+        for d in problems
+        if not any(address(d.message).endswith(a) for a in earlier.get(d.path, ()))
+    ]

@@ -24,6 +24,7 @@ ORDER = [
     "rejected",
     "front_matter",
     "placeholders",
+    "text_hygiene",
     "markdown_guard",
     "load",
     "validate",
