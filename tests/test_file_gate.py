@@ -133,6 +133,18 @@ def test_a_symlinked_image_folder_out_of_the_project_is_never_opened(
     assert not (root / "site_output").exists()
 
 
+@pytest.mark.parametrize("rel", ["content", "templates"])
+def test_a_linked_top_folder_is_never_opened_by_prehab_build(make_project, planted, tmp_path, rel):
+    root = make_project()
+    shutil.move(root / rel, planted / rel)
+    link(root, rel, planted / rel)
+    log = tmp_path / "strace.log"
+    done = traced_build(root, log)
+    assert done.returncode == 1, done.stderr
+    assert f"{rel}: a symlink to {planted / rel}, {OUTSIDE}" in done.stderr
+    assert not [p for p in opened_paths(log.read_text(), root) if "planted-outside" in p]
+
+
 def traced_build(root: Path, log: Path, *args: str) -> subprocess.CompletedProcess:
     """`prehab build` under strace, every open() and openat() of every
     process logged (full paths: -s 4096) to `log`."""

@@ -4,6 +4,7 @@ and a build that drops a published address warns."""
 
 from __future__ import annotations
 
+from browser import chromium, static_server
 from conftest import MINIMAL, build, build_errors, run_cli, soup
 
 ROUTINE = "content/routines/back-basics.md"
@@ -83,3 +84,16 @@ def test_a_build_that_drops_a_published_address_warns_once(make_project):
     fixed = run_cli("build", "--no-pdf", "--no-search", cwd=root)
     assert fixed.returncode == 0 and "no longer published" not in fixed.stderr + fixed.stdout
     assert (root / "site_output/routines/back-basics/index.html").is_file()
+
+
+def test_the_old_address_lands_on_the_new_page_in_chromium(make_project, tmp_path):
+    root = make_project({ROUTINE: with_aliases(ROUTINE, "[/routines/old-back/]")})
+    out = tmp_path / "out"
+    build(root, out)
+    with static_server(out) as base, chromium() as browser:
+        page = browser.new_page(java_script_enabled=False)  # a meta refresh needs no script
+        page.goto(base + "/routines/old-back/")
+        page.wait_for_url(base + "/routines/back-basics/")
+        assert page.locator("h1").first.inner_text().strip() == soup(
+            out / "routines/back-basics/index.html"
+        ).h1.get_text(strip=True)

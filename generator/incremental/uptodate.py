@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..diagnostics import Diagnostic
+from ..files import holds
 from .toolchain import code_files, library_versions, system_files
 
 CACHE_FOLDER = ".prehab-cache"
@@ -82,7 +83,10 @@ def write_stamp(path: Path, stamp: Stamp) -> None:
     write_atomic(path, json.dumps(dataclasses.asdict(stamp), sort_keys=True).encode("utf-8"))
 
 
-def _walk(folder: Path):
+def _walk(folder: Path, project: Path):
+    if not holds(os.path.realpath(project), os.path.realpath(folder)):
+        yield str(folder)  # a link out of the project: never walked (the file gate refuses it)
+        return
     for root, dirs, files in os.walk(folder):  # symlinked folders are listed, not followed
         dirs.sort()
         for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(root, d))]):
@@ -97,7 +101,8 @@ def input_hash(
     PDFs, and `settings`; and the per-file hashes to remember for next time."""
     files: dict[str, list] = {}
     digest = hashlib.sha256(repr(settings).encode())
-    sources = [p for folder in INPUT_FOLDERS for p in _walk(project / folder)] + code_files()
+    walked = [p for folder in INPUT_FOLDERS for p in _walk(project / folder, project)]
+    sources = walked + code_files()
     for path in sources:
         if path.endswith((".pyc", ".tmp")):
             continue
