@@ -203,7 +203,9 @@ def compile_site(
         + image_outputs
         + cards.outputs
     )
-    result.copies = content_images(project / "content", graph.images)
+    # An image published from its cleaned bytes (an SVG) is not also copied.
+    made = {o.path for o in image_outputs}
+    result.copies = content_images(project / "content", graph.images - made)
     report.add(output_collisions(result.outputs, result.copies))
     clock.lap("render")
     # The link gate: only now does every page, file and element id exist.

@@ -265,6 +265,24 @@ CODES: dict[str, tuple[str, str, str]] = {
         "links and printed QR codes to it would break.",
         "Add `aliases: [/old/address/]` to the page that replaces it.",
     ),
+    "unsafe-svg": (
+        "error",
+        "An SVG under content/images/ cannot be read safely (it declares XML entities, or is "
+        "not well-formed XML).",
+        "Export it again as a plain SVG (no DOCTYPE), e.g. 'Plain SVG' in Inkscape.",
+    ),
+    "svg-cleaned": (
+        "warning",
+        "An SVG carried active parts (scripts, event handlers, foreignObject, links to other "
+        "files or sites); they were removed from the published copy.",
+        "Remove them from the file, or export it again as a plain SVG.",
+    ),
+    "active-file": (
+        "error",
+        "A file under content/images/ is a page or a script (.html, .js, .xml...), which would "
+        "run on the site's own address.",
+        "Remove it; images go in content/images/, pages in content/pages/.",
+    ),
     "control-character": (
         "error",
         "A line holds an invisible control character (U+0000 to U+001F but tab and newline, "

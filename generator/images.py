@@ -12,9 +12,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import ERROR, WARNING, Diagnostic
 from .files import Gate, Limit, Refusal
 from .model import Output, SiteGraph
+from .svg_clean import UnsafeSvg, clean_svg
 
 WIDTHS = (480, 960, 1440)
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -110,6 +111,26 @@ def _raster_size(data: bytes, fmt: str, megapixels: int) -> tuple[tuple[int, int
     return (width, height), None
 
 
+def _cleaned(rel: str, data: bytes, outputs: list[Output]) -> tuple[bytes, Diagnostic | None]:
+    """An SVG without its active parts; when anything was removed, the
+    clean copy is published in place of the file (and a warning says what)."""
+    try:
+        clean, removed = clean_svg(data)
+    except UnsafeSvg as exc:
+        return data, Diagnostic(f"content/{rel}", None, f"SVG refused: {exc}", code="unsafe-svg")
+    if not removed:
+        return data, None
+    outputs.append(Output(rel, clean))
+    return clean, Diagnostic(
+        f"content/{rel}",
+        None,
+        f"removed from the SVG before publishing: {', '.join(removed)}; a picture on the "
+        "site may not run scripts or load other files",
+        severity=WARNING,
+        code="svg-cleaned",
+    )
+
+
 def process_images(
     graph: SiteGraph, content: Path, cache=None
 ) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
@@ -133,6 +154,11 @@ def process_images(
             problems.append(Diagnostic(*where, why, code="bad-image"))
             continue
         if suffix == ".svg":
+            data, problem = _cleaned(rel, data, outputs)
+            if problem is not None:
+                problems.append(problem)
+                if problem.severity == ERROR:
+                    continue
             size = svg_size(data)
             if size is None and rel in graph.image_refs:
                 problems.append(

@@ -176,9 +176,26 @@ def _list_images(root: Path, limits: Limits) -> tuple[frozenset[str], list[Diagn
         too_large = gate.too_large(file, limit)
         if too_large:
             problems.append(too_large)
+        elif file.path.suffix.lower() in ACTIVE_SUFFIXES:
+            problems.append(
+                Diagnostic(
+                    f"content/images/{file.rel}",
+                    None,
+                    f"'{file.path.name}' is a page or script, not an image: published from "
+                    "content/images/ it would run on the site's own address; remove it "
+                    "(pages belong in content/pages/)",
+                    code="active-file",
+                )
+            )
         else:
             images.add(f"images/{file.rel}")
     return frozenset(images), problems
+
+
+# Files a browser runs rather than shows: never published from content/images/.
+ACTIVE_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".shtml", ".js", ".mjs", ".xml", ".xsl", ".xslt", ".php", ".swf"}
+)
 
 
 def read_text(file: Path, root: Path, limit: int) -> tuple[str, Diagnostic | None]:
