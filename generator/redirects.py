@@ -53,12 +53,16 @@ def _aliases(graph: SiteGraph):
                 aliases[url] = node.path
                 yield node, url, None
                 continue
-            yield node, url, Diagnostic(
-                node.path,
-                node.lines.get(("aliases", index), node.lines.get(("aliases",), 1)),
-                f"alias '{alias}' is {taken}; an address can lead to one page only: "
-                "remove the alias, or rename one of the pages",
-                code="alias-collision",
+            yield (
+                node,
+                url,
+                Diagnostic(
+                    node.path,
+                    node.lines.get(("aliases", index), node.lines.get(("aliases",), 1)),
+                    f"alias '{alias}' is {taken}; an address can lead to one page only: "
+                    "remove the alias, or rename one of the pages",
+                    code="alias-collision",
+                ),
             )
 
 
