@@ -166,7 +166,8 @@ def compile_site(
     report.add(problems)
     clock.lap("images")
     workers = options.workers or os.cpu_count() or 1
-    html = render_markup(graph, images, reuse, workers=workers)
+    html, problems = render_markup(graph, images, reuse, workers=workers)
+    report.add(problems)
     clock.lap("markup")
 
     def environment():

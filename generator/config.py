@@ -94,6 +94,11 @@ class SiteConfig(_Strict):
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an absolute http(s) URL such as 'https://example.org'")
+        if re.search(r"[\x00-\x20\x7f\"'<>\\^`{|}]", value):  # it is written into every page
+            raise ValueError(
+                "may not hold spaces, quotes, '<', '>' or backslashes; "
+                "write a plain address such as 'https://example.org'"
+            )
         return value.rstrip("/")
 
     @field_validator("body_areas")

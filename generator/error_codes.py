@@ -138,8 +138,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "external-image": (
         "error",
-        "An image is loaded from another site.",
-        "Copy the image under content/images/ so the site makes no outside requests.",
+        "An image is loaded from another site (a request to a third party on every visit).",
+        "Copy the image under content/images/, or allow its host in site.toml "
+        '(`[images] allowed_hosts = ["images.example.org"]`; body images only).',
     ),
     "bad-image": (
         "error",

@@ -7,6 +7,7 @@ come from content, never from the clock."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import xml.etree.ElementTree as ET
 
@@ -89,7 +90,9 @@ def xml_document(root: ET.Element) -> bytes:
 
 def _absolute_links(fragment: str, origin: str) -> str:
     """Feed readers resolve links against the feed, not the page: make site
-    links absolute (href="/x" -> href="https://site/x")."""
+    links absolute (href="/x" -> href="https://site/x"). The sanitiser wrote
+    every attribute as name="value"; the origin goes in escaped."""
+    origin = html.escape(origin, quote=True)
     return fragment.replace('href="/', f'href="{origin}/').replace('src="/', f'src="{origin}/')
 
 

@@ -26,7 +26,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .diagnostics import ContentErrors, Diagnostic, Report
+from .diagnostics import Diagnostic
 from .forking import map_in_workers
 from .links import IMAGE_SOURCE, WIKI_LINK, citation_ids, find_refs
 from .markdown_guard import too_deep_message
@@ -265,6 +265,14 @@ def _line_of(body: Body, url: str) -> int | None:
     return None
 
 
+def _blank(job: BodyJob) -> dict[tuple, str]:
+    """Empty HTML for every part of a body that could not be converted (its
+    mistake is reported; the site is not written), so pages still render
+    and their other mistakes are still found."""
+    parts = {("body",): ""} | ({("why",): ""} if job.why is not None else {})
+    return parts | {("feature", i): "" for i in range(len(job.features))}
+
+
 PARALLEL_FROM = 200  # bodies to convert before a process pool pays for itself
 _WORKER: dict = {}  # per worker process only: its converter, set once by _start_worker
 
@@ -291,8 +299,12 @@ def _convert_chunk(indexes: list[int]) -> list[tuple[dict | None, tuple, tuple[D
     return [(parts, tuple(keys), problems) for parts, keys, problems in results]
 
 
-def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) -> dict[tuple, str]:
-    """HTML for every Markdown body in the graph, keyed (kind, slug, part).
+def render_markup(
+    graph: SiteGraph, images: dict, reuse=None, workers: int = 1
+) -> tuple[dict[tuple, str], list[Diagnostic]]:
+    """HTML for every Markdown body in the graph, keyed (kind, slug, part),
+    and the mistakes only conversion finds (a body nested too deep, an
+    address the final-HTML check refuses).
     With `reuse` (an incremental.Reuse), a node whose job and recorded reads
     are unchanged keeps its HTML from the last build. Many conversions are
     spread over `workers` forked processes, merged in order."""
@@ -314,16 +326,14 @@ def render_markup(graph: SiteGraph, images: dict, reuse=None, workers: int = 1) 
         finally:
             _WORKER.clear()
     problems = [problem for _, _, found in converted for problem in found]
-    if problems:
-        raise ContentErrors(Report(problems))
     html: dict[tuple, str] = {}
-    for index, (parts, reads, _) in zip(missing, converted, strict=True):
-        done[index] = parts
-        if reuse:
+    for index, (parts, reads, found) in zip(missing, converted, strict=True):
+        done[index] = parts if parts is not None else _blank(jobs[index])
+        if reuse and not found:  # a body with mistakes is converted again until fixed
             reuse.keep_body(
                 (jobs[index].kind, jobs[index].slug), inputs[index], reads, sources, parts
             )
     for job, parts in zip(jobs, done, strict=True):
         for part, value in parts.items():
             html[(job.kind, job.slug) + part] = value
-    return html
+    return html, problems
