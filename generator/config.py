@@ -76,6 +76,22 @@ class ImageSettings(_Strict):
         return tuple(host.lower() for host in value)
 
 
+class Voice(_Strict):
+    """The sentences that belong to one publication, not to the theme."""
+
+    # The home page's heading (default: the site's title).
+    tagline: str | None = Field(default=None, min_length=1, max_length=120)
+    # Under the author box of every article, e.g. who writes the site.
+    writers: str | None = Field(default=None, min_length=1, max_length=400)
+    # At the foot of every page. A health site should always say it.
+    disclaimer: str = Field(
+        default="General information, not medical advice. See a health professional about "
+        "pain that is severe, getting worse or not settling.",
+        min_length=1,
+        max_length=600,
+    )
+
+
 class SiteConfig(_Strict):
     title: str = Field(min_length=1)
     base_url: str
@@ -87,6 +103,7 @@ class SiteConfig(_Strict):
     articles_per_page: int = Field(default=10, ge=1, le=100)
     limits: LimitSettings = LimitSettings()
     images: ImageSettings = ImageSettings()
+    voice: Voice = Voice()
 
     @field_validator("base_url")
     @classmethod
