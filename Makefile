@@ -8,9 +8,9 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 strace
 
-.PHONY: build test serve bench bench-serve screenshots system-deps clean lock
+.PHONY: build test serve bench bench-serve screenshots build-deps system-deps clean lock
 
-build: $(VENV)/.installed
+build: $(VENV)/.installed build-deps
 	$(BIN)/prehab build
 
 test: $(VENV)/.installed-test system-deps tools/node_modules/.installed
@@ -55,26 +55,43 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c $(LOCK) -e '.[test]'
 	@touch $@
 
-# WeasyPrint needs Pango; the browser tests need Debian's chromium; the PDF
-# tests look at pages with pdftoppm; libharfbuzz-subset0 makes PDFs ~6x faster;
-# the HTML checker needs Java; axe-core and the checker come from npm;
-# strace proves the file gate opens nothing outside the project (test_file_gate).
-system-deps:
+# Installs the Debian packages listed in $$missing (as root with apt-get),
+# or names them in one sentence and stops.
+define install_missing
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "installing system packages:$$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+  else \
+    echo "Please install these system packages first (e.g. sudo apt-get install$$missing)."; exit 1; \
+  fi; \
+fi
+endef
+# A shared library in the folders the toolchain looks in (Debian's or Homebrew's).
+have_lib = ls -d /usr/lib/*/$(1)* /usr/lib/$(1)* /usr/local/lib/$(1)* /opt/homebrew/lib/$(1)* 2>/dev/null | grep -q .
+
+# What `prehab build` itself uses: WeasyPrint needs Pango, and
+# libharfbuzz-subset0 makes PDF cards ~6x faster (and changes their font
+# bytes, so a build without it makes other PDFs than one with it).
+build-deps:
+	@missing=""; \
+	$(call have_lib,libpango-1.0.) || missing="$$missing libpango-1.0-0"; \
+	$(call have_lib,libpangoft2-1.0.) || missing="$$missing libpangoft2-1.0-0"; \
+	$(call have_lib,libharfbuzz-subset.) || missing="$$missing libharfbuzz-subset0"; \
+	$(install_missing)
+
+# The tests, besides: Debian's chromium for the browser tests; pdftoppm to
+# look at PDF pages; Java for the HTML checker; npm for axe-core and the
+# checker; strace proves the file gate opens nothing outside the project
+# (test_file_gate).
+system-deps: build-deps
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
-	ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v strace >/dev/null 2>&1 || missing="$$missing strace"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "Please install these system packages first (e.g. sudo apt-get install$$missing)."; exit 1; \
-	  fi; \
-	fi
+	$(install_missing)
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import ContentErrors, Report
+from .init import add_commands
 from .options import BuildOptions
+from .theme import labelled
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG, EXIT_IO, EXIT_INTERRUPTED = 0, 1, 2, 70, 74, 130
 
@@ -72,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build",
         help="build the site into site_output/",
-        description="Build the site from content/ and templates/ into site_output/ (or --output).",
+        description="Build the site from content/ (and templates/, over the built-in theme) "
+        "into site_output/ (or --output).",
     )
     _add_build_flags(build)
     build.add_argument(
@@ -89,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Build into a private folder, serve it on 127.0.0.1 and rebuild on every "
         "change.",
     )
-    _add_build_flags(serve)
+    _add_build_flags(serve, base_url=False)
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)"
     )
@@ -138,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(run=_run_check, needs_project=True)
 
+    add_commands(sub)  # `prehab init DIR` and `prehab theme copy` (generator/init.py)
+
     schema = sub.add_parser(
         "schema",
         help="write JSON Schemas of the front matter",
@@ -180,32 +185,52 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_build_flags(parser: argparse.ArgumentParser) -> None:
+def _add_build_flags(parser: argparse.ArgumentParser, base_url: bool = True) -> None:
     parser.add_argument(
         "--project",
         type=Path,
         default=Path("."),
-        help="the project folder holding content/ and templates/ (default: here)",
+        help="the project folder holding content/ (and templates/, if any) (default: here)",
     )
     parser.add_argument("--drafts", action="store_true", help="include drafts")
     parser.add_argument(
         "--future", action="store_true", help="include articles dated in the future"
     )
+    if base_url:
+        parser.add_argument(
+            "--base-url",
+            type=_base_url,
+            metavar="URL",
+            help="the site's address for this build instead of site.toml's base_url (a "
+            "preview): canonical links, feed, sitemap, robots.txt and the cards' QR codes",
+        )
+
+
+def _base_url(value: str) -> str:
+    """--base-url checked as site.toml's base_url is (pydantic is loaded only with it)."""
+    from pydantic import ValidationError
+
+    from .config import SiteConfig
+
+    try:
+        return SiteConfig(title="-", base_url=value).base_url
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def _check_project(project: Path) -> str | None:
-    missing = [name for name in ("content", "templates") if not (project / name).is_dir()]
-    if missing:
-        folders = " or ".join(n + "/" for n in missing)
+    if not (project / "content").is_dir():
         return (
-            f"{project.absolute()} is not a prehab project: it has no {folders} folder (run "
-            "prehab in the folder holding content/ and templates/, or pass --project)"
+            f"{project.absolute()} is not a prehab project: it has no content/ folder (run "
+            "prehab in the folder holding content/, or pass --project; `prehab init DIR` "
+            "starts a new publication)"
         )
     return None
 
 
-def print_report(report: Report, stream=sys.stderr) -> None:
-    for item in report.errors + report.warnings:
+def print_report(report: Report, stream=sys.stderr, project: Path | None = None) -> None:
+    for item in labelled(report.errors + report.warnings, project):  # theme files named so
         print(item.format(), file=stream)
 
 
@@ -213,7 +238,11 @@ def _run_build(args) -> int:
     from .write import UnsafeOutput, check_output_folder
 
     options = BuildOptions(
-        drafts=args.drafts, future=args.future, pdf=not args.no_pdf, search=not args.no_search
+        drafts=args.drafts,
+        future=args.future,
+        pdf=not args.no_pdf,
+        search=not args.no_search,
+        base_url=args.base_url,
     )
     project = args.project.absolute()
     try:  # at once, before the up-to-date check reads the output folder (`--output /`)
@@ -230,7 +259,7 @@ def _run_build(args) -> int:
             args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr)
         )
     except ContentErrors as exc:
-        print_report(exc.report)
+        print_report(exc.report, project=project)
         errors = len(exc.report.errors)
         print(
             f"\nbuild failed: {errors} error{'s' if errors != 1 else ''} "
@@ -241,7 +270,7 @@ def _run_build(args) -> int:
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print_report(result.report)
+    print_report(result.report, project=project)
     print(result.summary())
     if args.timings:
         print(
@@ -267,7 +296,7 @@ def _up_to_date(args, options: BuildOptions) -> bool:
         now = check(project, output, options, dt.date.today())
     if not now.current:
         return False
-    print_report(Report(warnings_of(now.stamp.warnings)))
+    print_report(Report(warnings_of(now.stamp.warnings)), project=project)
     seconds = time.perf_counter() - start
     print(unchanged_summary(now.stamp, output, seconds))
     if args.timings:
@@ -311,11 +340,11 @@ def _run_check(args) -> int:
 
     from .check import check_site, exit_status
 
-    options = BuildOptions(drafts=args.drafts, future=args.future)
+    options = BuildOptions(drafts=args.drafts, future=args.future, base_url=args.base_url)
     report = check_site(
         args.project, options, external=args.external, progress=lambda m: print(m, file=sys.stderr)
     )
-    items = report.errors + report.warnings
+    items = labelled(report.errors + report.warnings, args.project)
     if args.format == "json":
         print(json.dumps([d.as_record() for d in items], indent=2))
     else:

@@ -1,8 +1,8 @@
-"""Stage 5, render (its Jinja environment): the template texts under
-templates/, read once per build (the theme's static files aside), and the
-environment that renders pages and cards from them: autoescaping,
-StrictUndefined, prehab's filters, and a record of every template a render
-loads (a page's memo trace includes them)."""
+"""Stage 5, render (its Jinja environment): the template texts of the
+project's templates/ over the built-in theme (generator/theme.py), read once
+per build (the static files aside), and the environment that renders pages
+and cards from them: autoescaping, StrictUndefined, prehab's filters, and a
+record of every template a render loads (a page's memo trace includes them)."""
 
 from __future__ import annotations
 
@@ -15,30 +15,39 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic
 from .files import STATIC_LIMIT, TEMPLATE_LIMIT, Found, Gate, Refusal
+from .theme import from_theme, layers, theme_file
 from .view import Reads
 
 
 def read_templates(folder: Path) -> tuple[dict[str, str], list[Diagnostic]]:
-    """Every template under templates/ (the theme's static files aside), by
-    name, read once per build through the file gate: pages render from these
-    texts, and a page's memo trace records the ones it loaded. The static
-    files are only listed here, so that a link out of the project, a pipe
-    or a file over the cap among them stops the build before anything reads
-    them (assets.theme_assets reads them later, and has no way to report)."""
-    gate = Gate(folder.parent)
-    found, problems = gate.walk(folder)
-    sources = {}
-    for file in found:
-        if file.rel.startswith("static/"):
-            too_large = gate.too_large(file, STATIC_LIMIT)
-            problems.extend([too_large] if too_large else [])
-            continue
-        text, problem = _read_template(gate, file)
-        if problem:
-            problems.append(problem)
-        else:
-            sources[file.rel] = text
-    return sources, problems
+    """Every template of the project's templates/ (`folder`, which need not
+    exist) and, beneath it, of the built-in theme (the static files aside),
+    by name, read once per build through the file gate: a project's file
+    hides the theme's of the same name. Pages render from these texts, and
+    a page's memo trace records the ones it loaded. The static files are
+    only listed here, so that a link out of the project, a pipe or a file
+    over the cap among them stops the build before anything reads them
+    (assets.theme_assets reads them later, and has no way to report)."""
+    sources: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()  # names the project has, static files included
+    for layer, gate, is_theme in layers(folder):
+        found, trouble = gate.walk(layer)
+        for file in found:
+            if file.rel in seen:
+                continue
+            seen.add(file.rel)
+            if file.rel.startswith("static/"):
+                too_large = gate.too_large(file, STATIC_LIMIT)
+                trouble.extend([too_large] if too_large else [])
+                continue
+            text, problem = _read_template(gate, file)
+            if problem:
+                trouble.append(problem)
+            else:
+                sources[file.rel] = text
+        problems += [from_theme(d) for d in trouble] if is_theme else trouble
+    return dict(sorted(sources.items())), problems
 
 
 def _read_template(gate: Gate, file: Found) -> tuple[str, Diagnostic | None]:
@@ -56,8 +65,9 @@ def _read_template(gate: Gate, file: Found) -> tuple[str, Diagnostic | None]:
 
 
 class _Sources(jinja2.BaseLoader):
-    """Templates from the texts read for this build (filenames kept, so
-    template errors point at templates/x.html:LINE)."""
+    """Templates from the texts read for this build. Each keeps the name of
+    the file it came from (the project's templates/x.html, or the theme's),
+    so that template errors point at templates/x.html:LINE."""
 
     def __init__(self, folder: Path, sources: dict[str, str]):
         self.folder, self.sources = folder, sources
@@ -65,7 +75,7 @@ class _Sources(jinja2.BaseLoader):
     def get_source(self, environment, name):
         if name not in self.sources:
             raise jinja2.TemplateNotFound(name)
-        return self.sources[name], str(self.folder / name), lambda: True
+        return self.sources[name], str(theme_file(self.folder, name)), lambda: True
 
     def list_templates(self):
         return sorted(self.sources)

@@ -359,7 +359,7 @@ def serve(
     preview.request_search()
     watcher = _Watcher(preview, executor)
     observer = Observer()
-    for folder in ("content", "templates"):
+    for folder in [f for f in ("content", "templates") if (preview.project / f).is_dir()]:
         observer.schedule(
             watcher, str(preview.project / folder), recursive=True, event_filter=WATCHED_EVENTS
         )

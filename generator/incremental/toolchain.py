@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..theme import THEME
+
 PACKAGE = Path(__file__).resolve().parent.parent
 LIBRARIES = (
     "jinja2",
@@ -62,16 +64,26 @@ FONT_FOLDERS = (
 )
 
 
-def code_files() -> list[str]:
-    """prehab's own source files (the package, without compiled caches)."""
+def code_files(theme: bool = True) -> list[str]:
+    """prehab's own source files (the package, without compiled caches) and,
+    with `theme`, the built-in theme's files (generator/templates: a link
+    in a source checkout, a folder in a wheel; either way walked as THEME).
+    The toolchain digest leaves the theme out: every cache already keys on
+    the template texts and on the files a card read, so an edit of the
+    theme does not throw away the memo and every card."""
     found = []
-    for root, dirs, files in os.walk(PACKAGE):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        found += [
-            os.path.join(root, name)
-            for name in sorted(files)
-            if not name.endswith((".pyc", ".tmp"))
-        ]
+    for folder in (PACKAGE, THEME) if theme else (PACKAGE,):
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d != "__pycache__" and os.path.join(root, d) != str(PACKAGE / "templates")
+            )
+            found += [
+                os.path.join(root, name)
+                for name in sorted(files)
+                if not name.endswith((".pyc", ".tmp"))
+            ]
     return found
 
 
@@ -138,7 +150,7 @@ def toolchain() -> str:
     """One digest over prehab's code, its libraries and the system pieces.
     Computed once per process: a dev server restarted after an upgrade sees it."""
     h = hashlib.sha256()
-    for path in code_files():
+    for path in code_files(theme=False):
         with open(path, "rb") as handle:
             h.update(
                 os.path.relpath(path, PACKAGE).encode()

@@ -20,6 +20,7 @@ import jinja2
 from ..diagnostics import Diagnostic
 from ..forking import fork_pool
 from ..model import Node, Output, SiteGraph
+from ..theme import THEME, theme_file
 from ..view import Reads, SiteView, Sources
 from .card import LEVELS, card_context
 from .pool import Exceeded, run_limited
@@ -59,8 +60,13 @@ class _Paths:
     """Where a card's renderer may read from, as WeasyPrint wants them."""
 
     def __init__(self, project: Path):
-        self.stylesheet = project / "templates" / "static" / "card.css"
-        self.allowed = (str(project / "content" / "images"), str(project / "templates"))
+        # the project's card.css, else the built-in theme's (generator/theme.py)
+        self.stylesheet = theme_file(project / "templates", "static/card.css")
+        self.allowed = (
+            str(project / "content" / "images"),
+            str(project / "templates"),
+            str(THEME / "static"),
+        )
         self.base_url = (project / "content").as_uri() + "/"
 
 
