@@ -41,6 +41,7 @@ from .incremental.memo import Reuse
 from .load import is_editor_junk
 from .pdf import CardsResult
 from .search import SearchIndexError, index_search
+from .theme import labelled
 from .write import MARKER
 
 SERVE_FOLDER = ".prehab-serve"
@@ -96,7 +97,8 @@ class Preview:
                     self.project, self.out, options, progress=self.log, session=self.session
                 )
             except ContentErrors as exc:
-                return self._failed(reason, [d.format() for d in exc.report.errors])
+                errors = labelled(exc.report.errors, self.project)  # "(built-in theme) ..."
+                return self._failed(reason, [d.format() for d in errors])
             except Exception as exc:  # a prehab bug: logged, shown in the overlay, server goes on
                 self.log("".join(traceback.format_exception(exc)).rstrip())
                 return self._failed(
