@@ -359,9 +359,10 @@ def _run_check(args) -> int:
 
 
 def _run_schema(args) -> int:
-    from .schema_export import update_docs, write_schemas
+    from .schema_export import site_values, update_docs, write_schemas
 
-    for path in write_schemas(args.output or args.project / "schemas"):
+    values = site_values(args.project)  # the project's own names, for completion
+    for path in write_schemas(args.output or args.project / "schemas", values):
         print(path)
     if args.docs:
         from .error_codes import errors_markdown

@@ -62,7 +62,26 @@ def create_site(folder: Path, title: str | None = None, today: dt.date | None = 
         with open(target, "xb") as handle:  # never over a file that appeared meanwhile
             handle.write(data)
         made.append(target_rel)
-    return made
+    return made + _editor_settings(folder)
+
+
+def _editor_settings(folder: Path) -> list[str]:
+    """JSON Schemas of the front matter with the site's own names (run
+    `prehab schema` again as the site grows), and the VS Code setting that
+    makes the YAML extension (Red Hat) check content/studies.yml with its
+    schema. No well-kept extension validates front matter inside Markdown
+    (docs/start.md), so the other schemas serve tools that can read them."""
+    from .schema_export import site_values, write_schemas
+
+    made = [
+        p.relative_to(folder).as_posix()
+        for p in write_schemas(folder / "schemas", site_values(folder))
+    ]
+    settings = {"yaml.schemas": {"./schemas/studies.schema.json": "content/studies.yml"}}
+    vscode = folder / ".vscode" / "settings.json"
+    vscode.parent.mkdir(exist_ok=True)
+    vscode.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    return made + [".vscode/settings.json"]
 
 
 def _title_of(folder: Path) -> str:

@@ -16,8 +16,61 @@ BEGIN = "<!-- BEGIN GENERATED FRONT-MATTER REFERENCE (prehab schema --docs) -->"
 END = "<!-- END GENERATED FRONT-MATTER REFERENCE -->"
 
 
-def schemas() -> dict[str, dict]:
-    """File name -> JSON Schema, one per content kind plus the study registry."""
+# Fields whose value names another document (or a body area, a study): the
+# schemas list the site's own names there, so YAML tools can complete them.
+REFERENCES = {
+    "author": "authors",
+    "routine": "routines",
+    "exercise": "exercises",
+    "exercises": "exercises",  # an article's: a slug (or a group with `exercise`)
+    "easier": "exercises",
+    "harder": "exercises",
+    "body_areas": "areas",
+    "studies": "studies",
+}
+
+
+def site_values(project: Path) -> dict[str, list[str]]:
+    """The names a project's front matter may refer to: its authors,
+    routines, exercises, body areas and study ids (read through the same
+    stages as the build; a file with mistakes still gives its name)."""
+    from .config import load_config
+    from .load import load_content
+
+    config, _ = load_config(project)
+    loaded, _ = load_content(project)
+    values = {
+        kind: sorted({s.slug for s in loaded.sources if s.kind == kind})
+        for kind in ("authors", "routines", "exercises")
+    }
+    values["areas"] = sorted(config.body_areas) if config is not None else []
+    values["studies"] = sorted(str(k) for k in loaded.studies.data)
+    return values
+
+
+def _with_values(node, values: dict[str, list[str]], field: str | None = None):
+    """`node` (a JSON Schema) with the site's names as `enum` wherever a
+    referring field takes a slug."""
+    if isinstance(node, list):
+        return [_with_values(item, values, field) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "properties":
+            out[key] = {name: _with_values(v, values, name) for name, v in value.items()}
+        elif key in ("$defs", "definitions"):
+            out[key] = {name: _with_values(v, values) for name, v in value.items()}
+        else:
+            out[key] = _with_values(value, values, field)
+    if field in REFERENCES and out.get("type") == "string" and values.get(REFERENCES[field]):
+        out["enum"] = values[REFERENCES[field]]
+    return out
+
+
+def schemas(values: dict[str, list[str]] | None = None) -> dict[str, dict]:
+    """File name -> JSON Schema, one per content kind plus the study registry;
+    with `values` (site_values of a project), its own names in them."""
     out = {}
     for kind, model in MODELS.items():
         schema = model.model_json_schema()
@@ -34,13 +87,15 @@ def schemas() -> dict[str, dict]:
         "additionalProperties": study,
         **({"$defs": defs} if defs else {}),
     }
+    if values:
+        out = {name: _with_values(schema, values) for name, schema in out.items()}
     return out
 
 
-def write_schemas(folder: Path) -> list[Path]:
+def write_schemas(folder: Path, values: dict[str, list[str]] | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in schemas().items():
+    for name, schema in schemas(values).items():
         path = folder / name
         path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)

@@ -20,7 +20,7 @@ from generator.check import check_site
 from generator.config import BuildOptions
 from generator.error_codes import CODES, errors_markdown
 from generator.external import check_external
-from generator.schema_export import BEGIN, END, reference_markdown, schemas
+from generator.schema_export import BEGIN, END, reference_markdown, schemas, site_values
 from generator.studies_import import import_studies
 
 ARTICLE = MINIMAL["content/articles/back-pain.md"]
@@ -289,7 +289,7 @@ def test_json_schemas_accept_every_demo_file_and_reject_broken_ones():
 
 
 def test_committed_schemas_and_references_match_the_models():
-    for name, schema in schemas().items():
+    for name, schema in schemas(site_values(REPO)).items():
         assert json.loads((REPO / "schemas" / name).read_text()) == schema, (
             f"schemas/{name} is stale: run prehab schema"
         )
@@ -389,3 +389,18 @@ def test_studies_import_adds_new_studies_keeps_comments_and_skips_duplicate_dois
 def test_demo_publication_passes_check_strict(demo_project):
     report = check_site(demo_project, BuildOptions(pdf=False))
     assert [d.format() for d in report.errors + report.warnings] == []
+
+
+def test_the_schemas_carry_the_sites_own_names(make_project):
+    root = make_project()
+    values = site_values(root)
+    article = schemas(values)["article.schema.json"]
+    assert article["properties"]["author"]["enum"] == ["ann-author"]
+    assert article["properties"]["body_areas"]["items"]["enum"] == values["areas"]
+    featured = [b for b in article["properties"]["exercises"]["items"]["anyOf"] if "type" in b]
+    assert featured[0]["enum"] == ["bird-dog", "goblet-squat"]
+    routine = schemas(values)["routine.schema.json"]
+    step = routine["$defs"]["RoutineStep"]["properties"]["exercise"]
+    assert step["enum"] == ["bird-dog", "goblet-squat"]
+    author = jsonschema.Draft202012Validator(article["properties"]["author"])
+    assert author.is_valid("ann-author") and not author.is_valid("someone-else")

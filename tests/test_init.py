@@ -7,6 +7,7 @@ as one. (tests/test_package.py runs the same steps with the installed wheel.)"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -90,7 +91,12 @@ def test_init_lists_what_it_wrote_and_prints_the_next_steps(tmp_path):
     assert done.returncode == 0, done.stderr
     written = done.stdout.split()
     assert "content/site.toml" in written and ".github/workflows/publish.yml" in written
-    assert len(written) == len(starter_files())
+    # the starter, plus the schemas with the site's own names and the editor setting
+    assert len(written) == len(starter_files()) + 7 and ".vscode/settings.json" in written
+    settings = json.loads((tmp_path / "empty/.vscode/settings.json").read_text())
+    assert settings["yaml.schemas"] == {"./schemas/studies.schema.json": "content/studies.yml"}
+    article = json.loads((tmp_path / "empty/schemas/article.schema.json").read_text())
+    assert article["properties"]["author"]["enum"] == ["the-editors"]
     for step in (
         "Created a new publication in empty. Next:",
         "cd empty",
