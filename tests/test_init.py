@@ -63,11 +63,21 @@ def test_the_starter_has_one_of_each_kind_and_the_publishing_files(site):
     ).read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not SHARED_STUDIES.is_file(), reason="no ../shared/studies.yml beside the repo")
-def test_the_cited_study_is_copied_exactly_from_the_shared_registry(site):
-    shared = yaml.safe_load(SHARED_STUDIES.read_text(encoding="utf-8"))
+def test_the_cited_study_is_copied_exactly_from_a_verified_registry(site):
+    """The starter's study matches the verified registry beside the repository
+    when it is there (a developer's machine), and in every checkout the
+    demo's registry, which was copied from it: every bibliographic field (the
+    demo wrote its own plain-language finding)."""
     ours = yaml.safe_load((site / "content/studies.yml").read_text(encoding="utf-8"))
-    assert ours and all(ours[key] == shared[key] for key in ours)
+    demo = yaml.safe_load((REPO / "content/studies.yml").read_text(encoding="utf-8"))
+    assert ours and all(key in demo for key in ours)
+    for key, study in ours.items():
+        assert {k: v for k, v in study.items() if k != "finding"} == {
+            k: v for k, v in demo[key].items() if k != "finding"
+        }
+    if SHARED_STUDIES.is_file():
+        shared = yaml.safe_load(SHARED_STUDIES.read_text(encoding="utf-8"))
+        assert all(ours[key] == shared[key] for key in ours)
     text = (site / "content/articles/strength-work-for-runners.md").read_text(encoding="utf-8")
     assert set(re.findall(r"\[@([a-z0-9-]+)\]", text)) == set(ours)
 
