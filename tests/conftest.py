@@ -362,3 +362,31 @@ def fixture_build(tmp_path_factory):
     root = write_project(tmp_path_factory.mktemp("fixture") / "project", {})
     out = root / "site_output"
     return out, build(root, out)
+
+
+# `prehab build` whose card workers each write their pid into a folder, then
+# hold at the start of rendering their card until the test says so (or 600 s
+# pass): a signal then lands in the middle of card rendering on any machine.
+HELD_CARDS_BUILD = """
+import os, sys, time
+from pathlib import Path
+
+import weasyprint
+
+started, release = Path(sys.argv[1]), Path(sys.argv[2])
+real_render = weasyprint.HTML.render
+
+
+def held_render(self, *args, **kwargs):
+    (started / str(os.getpid())).touch()
+    deadline = time.monotonic() + 600
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return real_render(self, *args, **kwargs)
+
+
+weasyprint.HTML.render = held_render  # card workers are forked from this process: they inherit it
+from generator.cli import main
+
+sys.exit(main(["build"]))
+"""

@@ -14,7 +14,7 @@ import threading
 import time
 
 import pytest
-from conftest import run_cli
+from conftest import HELD_CARDS_BUILD, run_cli
 
 from generator import cli
 from generator.lock import project_lock
@@ -57,33 +57,6 @@ def test_disk_errors_while_writing_keep_the_old_site(
     assert not list(root.glob(".site_output.*"))
 
 
-# `prehab build`, with every PDF card held at the start of its rendering
-# until the test says so: a SIGTERM then lands mid-build on any machine.
-HELD_CARDS_BUILD = """
-import sys, time
-from pathlib import Path
-
-import weasyprint
-
-started, release = Path(sys.argv[1]), Path(sys.argv[2])
-real_render = weasyprint.HTML.render
-
-
-def held_render(self, *args, **kwargs):
-    started.touch()
-    deadline = time.monotonic() + 600
-    while not release.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return real_render(self, *args, **kwargs)
-
-
-weasyprint.HTML.render = held_render  # card workers are forked from this process: they inherit it
-from generator.cli import main
-
-sys.exit(main(["build"]))
-"""
-
-
 def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project, tmp_path):
     root = make_project()
     assert run_cli("build", "--no-pdf", cwd=root).returncode == 0
@@ -94,6 +67,7 @@ def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project, tmp_pa
             f"weeks: {i + 1}\nexercises:\n  - exercise: bird-dog\n---\nIntro.\n"
         )
     started, release = tmp_path / "card-started", tmp_path / "release-cards"
+    started.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-c", HELD_CARDS_BUILD, str(started), str(release)],
         cwd=root,
@@ -102,9 +76,9 @@ def test_sigterm_mid_build_keeps_the_old_site_and_cleans_up(make_project, tmp_pa
     )
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not started.exists() and process.poll() is None:
+        while time.monotonic() < deadline and not any(started.iterdir()) and process.poll() is None:
             time.sleep(0.05)
-        assert started.exists(), "the build never started rendering a card"
+        assert any(started.iterdir()), "the build never started rendering a card"
         process.send_signal(signal.SIGTERM)  # the build is rendering cards: it cannot have finished
     finally:
         release.touch()

@@ -19,40 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, without_card_time_limit
+from conftest import HELD_CARDS_BUILD, REPO, run_cli, without_card_time_limit
 
 from generator import cli
 from generator.write import MARKER
 
 HANG_GUARD = 300  # seconds: far beyond any build here; only a hang gets there
 GONE_GUARD = 60  # seconds for a dead build's workers to be gone (they go at once)
-
-# `prehab build` whose card workers each write their pid into a folder, then
-# hold at the start of rendering their card until the test says so (or 600 s
-# pass): a signal then lands in the middle of card rendering on any machine.
-HELD_CARDS_BUILD = """
-import os, sys, time
-from pathlib import Path
-
-import weasyprint
-
-started, release = Path(sys.argv[1]), Path(sys.argv[2])
-real_render = weasyprint.HTML.render
-
-
-def held_render(self, *args, **kwargs):
-    (started / str(os.getpid())).touch()
-    deadline = time.monotonic() + 600
-    while not release.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return real_render(self, *args, **kwargs)
-
-
-weasyprint.HTML.render = held_render  # card workers are forked from this process: they inherit it
-from generator.cli import main
-
-sys.exit(main(["build"]))
-"""
 
 
 def snapshot(folder: Path) -> dict:
