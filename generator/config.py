@@ -6,10 +6,18 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from .diagnostics import Diagnostic
 from .files import SETTINGS_LIMIT, Gate, Refusal
@@ -92,6 +100,79 @@ class Voice(_Strict):
     )
 
 
+class PainLevel(_Strict):
+    """One band of the 0-10 pain guide on routine cards (also a routine's
+    own, in its front matter: schema.RoutineSafety)."""
+
+    scores: Annotated[str, StringConstraints(pattern=r"^(10|\d)(-(10|\d))?$")] = Field(
+        description="The scores of the band, e.g. '0-2' or '6-10'."
+    )
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        description="One or two words, e.g. 'Fine'."
+    )
+    advice: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        description="What to do, e.g. 'Carry on as planned.'"
+    )
+
+
+class Safety(_Strict):
+    """What every routine card says about pain, stopping and getting help
+    (a routine's front matter may replace any part: `safety:`). The defaults
+    are neutral; a publication writes its own under [safety]."""
+
+    # The 0-10 pain guide: bands of scores, each with a label and advice.
+    pain_guide: tuple[PainLevel, ...] = Field(
+        default=(
+            PainLevel(scores="0-2", label="Fine", advice="Carry on as planned."),
+            PainLevel(
+                scores="3-5",
+                label="Acceptable",
+                advice="Fine if it settles within 24 hours; if not, do less next time.",
+            ),
+            PainLevel(
+                scores="6-10",
+                label="Too much",
+                advice="Ease off: fewer reps, less weight or a smaller movement.",
+            ),
+        ),
+        min_length=1,
+        max_length=5,
+    )
+    # Stop the session if...
+    stop: tuple[str, ...] = Field(
+        default=(
+            "Sharp or sudden pain",
+            "Pain that keeps rising from set to set",
+            "Dizziness, chest pain or unusual shortness of breath",
+        ),
+        min_length=1,
+        max_length=6,
+    )
+    # See a health professional if... (every card)
+    see_someone: tuple[str, ...] = Field(
+        default=(
+            "Pain that is getting worse, or no better after six weeks",
+            "Pain at night or at rest",
+            "Numbness, tingling, weakness, swelling or fever",
+        ),
+        min_length=1,
+        max_length=8,
+    )
+    # Body area slug -> signs to see someone about, added on the cards of
+    # routines for that area.
+    red_flags: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # The last line of every card (default: [voice] disclaimer).
+    disclaimer: str | None = Field(default=None, min_length=1, max_length=400)
+
+    @field_validator("stop", "see_someone")
+    @classmethod
+    def _short(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not item.strip() or len(item) > 160:
+                raise ValueError("write each sign as a short line (1 to 160 characters)")
+        return value
+
+
 class SiteConfig(_Strict):
     title: str = Field(min_length=1)
     base_url: str
@@ -104,6 +185,7 @@ class SiteConfig(_Strict):
     limits: LimitSettings = LimitSettings()
     images: ImageSettings = ImageSettings()
     voice: Voice = Voice()
+    safety: Safety = Safety()
 
     @field_validator("base_url")
     @classmethod
@@ -125,6 +207,17 @@ class SiteConfig(_Strict):
             if not is_slug(slug):
                 raise ValueError(
                     f"body area '{slug}' is not a slug (lowercase letters, digits, hyphens)"
+                )
+        return value
+
+    @field_validator("safety")
+    @classmethod
+    def _red_flag_areas(cls, value: Safety, info: ValidationInfo) -> Safety:
+        areas = info.data.get("body_areas") or {}
+        for slug in value.red_flags:
+            if slug not in areas:
+                raise ValueError(
+                    f"red_flags names the body area '{slug}', which [body_areas] does not list"
                 )
         return value
 
@@ -214,7 +307,8 @@ def _key_line(text: str, loc: tuple) -> int | None:
         stripped = line.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
             current = stripped.strip("[]").strip()
-            if current == ".".join(str(p) for p in loc):
+            whole = ".".join(str(p) for p in loc)
+            if current == whole or current.startswith(whole + "."):  # the table or its first part
                 return number
             continue
         if current == section and re.match(rf'^"?{re.escape(key)}"?\s*=', stripped):

@@ -302,6 +302,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "import` wrote (a warning while the file is a draft).",
         "Write what the message asks for at the line shown, or delete the line.",
     ),
+    "self-progression": (
+        "error",
+        "An exercise lists itself under `easier` or `harder`.",
+        "Name the other exercise to do instead, or remove the line.",
+    ),
 }
 
 

@@ -48,6 +48,10 @@ class Dose:
     seconds: int | None = None
     per_side: bool = False
     rest_seconds: int | None = None
+    hold_seconds: int | None = None  # with reps only
+    tempo: str | None = None  # '3-1-1' or '3-0-1-0'
+    effort: str | None = None  # 'a weight you could lift 2-3 more times'
+    times_per_week: int | None = None
 
     @property
     def amount(self) -> str:
@@ -68,8 +72,45 @@ class Dose:
 
     @property
     def text(self) -> str:
-        """'3 x 10 each side, rest 60 s': the same words on every page and card."""
+        """'3 x 10 each side, rest 60 s': sets, reps or time and rest, the same
+        words on every page and card (and in the routine builder)."""
         return ", ".join(part for part in (self.amount, self.rest) if part)
+
+    @property
+    def hold(self) -> str:
+        return f"hold {self.hold_seconds} s" if self.hold_seconds and self.reps else ""
+
+    @property
+    def tempo_text(self) -> str:
+        return f"tempo {self.tempo}" if self.tempo else ""
+
+    @property
+    def tempo_words(self) -> str:
+        """'3-1-1' as 'lower in 3 s, pause 1 s, lift in 1 s' (0 s parts left out)."""
+        if not self.tempo:
+            return ""
+        parts = [int(p) for p in self.tempo.split("-")]
+        words = ("lower in {} s", "pause {} s", "lift in {} s", "pause {} s at the top")
+        return ", ".join(w.format(n) for w, n in zip(words, parts, strict=False) if n)
+
+    @property
+    def frequency(self) -> str:
+        n = self.times_per_week
+        if not n:
+            return ""
+        return {1: "once a week", 2: "twice a week", 7: "every day"}.get(n, f"{n} times a week")
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        """What the dose adds to `text`: hold, tempo, how often, how hard."""
+        parts = (self.hold, self.tempo_text, self.frequency, self.effort or "")
+        return tuple(part for part in parts if part)
+
+    @property
+    def full(self) -> str:
+        """Every part of the dose: '3 x 12, rest 120 s, tempo 3-0-3, a weight
+        you could lift 2-3 more times'. Starts with `text`."""
+        return ", ".join((self.text, *self.details))
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,19 @@ class _Resolver(References):
                 fields["dose"] = Dose(**meta.dose.model_dump())
             if meta.image:
                 self.image(doc, meta.image.src, doc.line_of(("image", "src")), "image.src")
+            for name in ("easier", "harder"):  # progressions: other exercises, by slug
+                for i, slug in enumerate(getattr(meta, name, None) or ()):
+                    line = doc.line_of((name, i))
+                    if slug == doc.slug:
+                        self.error(
+                            doc,
+                            line,
+                            f"'{name}' lists the exercise itself ('{slug}'): name another "
+                            "exercise, or remove it",
+                            "self-progression",
+                        )
+                    elif self.ref(doc, "exercises", slug, line):
+                        links.add(("exercises", slug))
         self.body_refs(doc, body, citations, links)
         if doc.kind == "articles":
             if meta.author is not None:
@@ -128,6 +141,8 @@ class _Resolver(References):
         )
 
     def step_dose(self, step) -> Dose:
+        """The step's own dose values, each omitted one the exercise's (a
+        hold only goes with reps: a step timed in seconds drops it)."""
         base = self.published[("exercises", step.exercise)].meta.dose
         reps, seconds = (
             (step.reps, None)
@@ -136,12 +151,21 @@ class _Resolver(References):
             if step.seconds is not None
             else (base.reps, base.seconds)
         )
+
+        def own(name):
+            value = getattr(step, name)
+            return value if value is not None else getattr(base, name)
+
         return Dose(
-            sets=step.sets if step.sets is not None else base.sets,
+            sets=own("sets"),
             reps=reps,
             seconds=seconds,
-            per_side=step.per_side if step.per_side is not None else base.per_side,
-            rest_seconds=step.rest_seconds if step.rest_seconds is not None else base.rest_seconds,
+            per_side=own("per_side"),
+            rest_seconds=own("rest_seconds"),
+            hold_seconds=own("hold_seconds") if reps is not None else None,
+            tempo=own("tempo"),
+            effort=own("effort"),
+            times_per_week=own("times_per_week"),
         )
 
     # -- the graph ------------------------------------------------------

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from .config import PainLevel
 from .urls import SLUG_PATTERN
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -53,17 +54,48 @@ class Hero(Strict):
     alt: Text = Field(description="What the picture shows, for readers who cannot see it.")
 
 
+# A tempo: seconds lowering, pausing at the bottom, lifting (and pausing at the top).
+TEMPO_PATTERN = r"^\d{1,2}-\d{1,2}-\d{1,2}(-\d{1,2})?$"
+Tempo = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TEMPO_PATTERN)]
+Effort = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+HOLD = Field(
+    default=None,
+    ge=1,
+    le=120,
+    description="Seconds to hold each rep at its hardest point (with `reps` only).",
+)
+TEMPO = Field(
+    default=None,
+    description="Seconds for each part of a rep, e.g. '3-1-1' (lower in 3 s, pause 1 s, lift in "
+    "1 s) or '3-0-1-0' (the fourth number: a pause at the top).",
+)
+EFFORT = Field(
+    default=None,
+    description="How hard it should feel, in a few words, e.g. 'a weight you could lift 2-3 "
+    "more times'. (max length 80)",
+)
+TIMES_PER_WEEK = Field(
+    default=None, ge=1, le=7, description="How many days a week to do this exercise."
+)
+
+
 class Dose(Strict):
     sets: int = Field(ge=1, le=20)
     reps: int | None = Field(default=None, ge=1, le=200)
     seconds: int | None = Field(default=None, ge=1, le=7200)
     per_side: bool = False
     rest_seconds: int | None = Field(default=None, ge=0, le=900)
+    hold_seconds: int | None = HOLD
+    tempo: Tempo | None = TEMPO
+    effort: Effort | None = EFFORT
+    times_per_week: int | None = TIMES_PER_WEEK
 
     @model_validator(mode="after")
     def _reps_or_seconds(self):
         if (self.reps is None) == (self.seconds is None):
             raise ValueError("give either 'reps' or 'seconds' (exactly one of them)")
+        if self.hold_seconds is not None and self.seconds is not None:
+            raise ValueError("'hold_seconds' goes with 'reps'; a timed exercise is one long hold")
         return self
 
 
@@ -130,7 +162,15 @@ class Exercise(Strict):
     )
     dose: Dose = Field(description="The default dose; routines may override it.")
     cues: tuple[Text, ...] = Field(
-        default=(), description="Short reminders; the first two are printed on routine cards."
+        default=(),
+        description="Short reminders; routine cards print the first ones and always the first "
+        "warning cue (one that starts with Stop, Avoid, Do not, Don't or Never, or mentions pain).",
+    )
+    easier: tuple[Slug, ...] = Field(
+        default=(), description="Exercises (slugs) to do instead when this one is too hard."
+    )
+    harder: tuple[Slug, ...] = Field(
+        default=(), description="Exercises (slugs) to move on to when this one is easy."
     )
     studies: tuple[Text, ...] = Field(
         default=(), description="Ids from content/studies.yml that back the exercise."
@@ -153,13 +193,34 @@ class RoutineStep(Strict):
     seconds: int | None = Field(default=None, ge=1, le=7200)
     per_side: bool | None = None
     rest_seconds: int | None = Field(default=None, ge=0, le=900)
+    hold_seconds: int | None = HOLD
+    tempo: Tempo | None = TEMPO
+    effort: Effort | None = EFFORT
+    times_per_week: int | None = TIMES_PER_WEEK
     note: Text | None = None
 
     @model_validator(mode="after")
     def _not_both(self):
         if self.reps is not None and self.seconds is not None:
             raise ValueError("give 'reps' or 'seconds', not both")
+        if self.hold_seconds is not None and self.seconds is not None:
+            raise ValueError("'hold_seconds' goes with 'reps'; a timed exercise is one long hold")
         return self
+
+
+class RoutineSafety(Strict):
+    """A routine's own safety words on its card; each part given replaces the
+    site-wide one ([safety] in content/site.toml)."""
+
+    pain_guide: tuple[PainLevel, ...] | None = Field(
+        default=None, description="Bands of the 0-10 pain guide: scores, label, advice."
+    )
+    stop: tuple[Text, ...] | None = Field(default=None, description="When to stop the session.")
+    see_someone: tuple[Text, ...] | None = Field(
+        default=None,
+        description="When to see a health professional; the red flags of the routine's body "
+        "areas are added.",
+    )
 
 
 class Routine(Strict):
@@ -176,6 +237,12 @@ class Routine(Strict):
         description="The exercises in order; omitted dose values come from each exercise.",
     )
     studies: tuple[Text, ...] = ()
+    safety: RoutineSafety | None = Field(
+        default=None,
+        description="This routine's own pain guide, stop signs or see-someone signs "
+        "(pain_guide, stop, see_someone), replacing the site-wide ones of [safety] in "
+        "content/site.toml.",
+    )
     draft: bool = False
     aliases: tuple[Alias, ...] = ALIASES
 
