@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 strace
 
-.PHONY: build test serve bench bench-serve screenshots build-deps system-deps clean lock
+.PHONY: build test audit serve bench bench-serve screenshots build-deps system-deps clean lock
 
 build: $(VENV)/.installed build-deps
 	$(BIN)/prehab build
@@ -19,7 +19,13 @@ test: $(VENV)/.installed-test system-deps tools/node_modules/.installed
 	$(BIN)/prehab build
 	$(BIN)/python -m pytest -q
 
-# axe-core and the Nu Html Checker, pinned by tools/package-lock.json.
+# Lighthouse 12 (mobile) on six pages of a demo build served on 127.0.0.1:
+# a table of the four scores, failing if any is under 95. Not part of `make
+# test`: the performance score depends on how fast the machine is.
+audit: $(VENV)/.installed-test system-deps tools/node_modules/.installed
+	$(BIN)/python tools/audit.py
+
+# axe-core, the Nu Html Checker and Lighthouse, pinned by tools/package-lock.json.
 tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -72,12 +78,14 @@ have_lib = ls -d /usr/lib/*/$(1)* /usr/lib/$(1)* /usr/local/lib/$(1)* /opt/homeb
 
 # What `prehab build` itself uses: WeasyPrint needs Pango, and
 # libharfbuzz-subset0 makes PDF cards ~6x faster (and changes their font
-# bytes, so a build without it makes other PDFs than one with it).
+# bytes, so a build without it makes other PDFs than one with it); share
+# pictures are drawn in DejaVu Sans Bold (fonts-dejavu-core).
 build-deps:
 	@missing=""; \
 	$(call have_lib,libpango-1.0.) || missing="$$missing libpango-1.0-0"; \
 	$(call have_lib,libpangoft2-1.0.) || missing="$$missing libpangoft2-1.0-0"; \
 	$(call have_lib,libharfbuzz-subset.) || missing="$$missing libharfbuzz-subset0"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	$(install_missing)
 
 # The tests, besides: Debian's chromium for the browser tests; pdftoppm to

@@ -43,11 +43,20 @@ from .lock import project_lock
 from .markup import render_markup
 from .model import Copy, Output, SiteGraph
 from .options import BuildOptions
-from .pdf import CardsResult, card_files, render_cards, routine_cards, stale_cards
+from .pdf import (
+    CardsResult,
+    booklet_links,
+    card_files,
+    render_booklets,
+    render_cards,
+    routine_cards,
+    stale_cards,
+)
 from .redirects import alias_problems, dropped_addresses, render_redirects
 from .render import render_pages
 from .resolve import resolve_site
 from .search import index_search
+from .sharing import share_pictures
 from .site_links import Targets, check_body_links, not_reported, rejected_pages
 from .validate import validate_content
 from .view import Sources
@@ -169,6 +178,9 @@ def compile_site(
     html, problems = render_markup(graph, images, reuse, workers=workers)
     report.add(problems)
     clock.lap("markup")
+    shared, problems = share_pictures(graph, images, project, reuse, workers, report.has_errors())
+    report.add(problems)
+    clock.lap("share pictures")
 
     def environment():
         return make_environment(project / "templates", templates)
@@ -179,13 +191,22 @@ def compile_site(
     unbuilt = rejected_pages(graph, content.failed) | card_files(graph) if held else set()
     if options.pdf and not held:
         cards = render_cards(graph, env, templates, project, reuse, progress)
+        clock.lap("pdf cards")
+        cards = render_booklets(graph, env, cards, project, reuse)
         report.add(cards.problems)
-        clock.lap("pdf")
+        clock.lap("pdf booklets")
     elif cards is not None and reuse is not None:
         updating = stale_cards(graph, templates, project, reuse, cards)
     cards = cards or CardsResult()
     assets, asset_outputs = theme_assets(project / "templates", graph.urls.base_path)
-    sources = Sources(graph, html, images, routine_cards(graph, cards, updating), templates)
+    sources = Sources(
+        graph,
+        html,
+        images,
+        routine_cards(graph, cards, updating),
+        booklet_links(graph, cards),
+        templates,
+    )
     done = render_pages(graph, sources, env, assets, reuse, workers=workers, held=held)
     report.add(done.problems)
     pages, rendered = done.outputs, done.urls
@@ -202,6 +223,7 @@ def compile_site(
         + render_redirects(graph)
         + asset_outputs
         + image_outputs
+        + shared
         + cards.outputs
     )
     # An image published from its cleaned bytes (an SVG) is not also copied.

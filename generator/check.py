@@ -6,6 +6,7 @@ articles citing no study, unused images). Problems point at the source line."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,13 +31,18 @@ def check_site(
     external: bool = False,
     cache_root: Path | None = None,
     progress=None,
+    strict: bool = False,
+    today: dt.date | None = None,
 ) -> Report:
-    """All problems of the site, as one report. Writes nothing but caches."""
+    """All problems of the site, as one report. Writes nothing but caches.
+    `strict` (check --strict) adds the warnings of what a publication should
+    have before it goes out: a reviewer for every article, a design for every
+    cited study. `today` (default: the real one) is the day reviews fall due against."""
     try:
         cards_and_images = Reuse(
             cache_root=cache_root or project / CACHE_FOLDER
         )  # a check renders no card twice
-        result = compile_site(project, options, reuse=cards_and_images, progress=progress)
+        result = compile_site(project, options, today, cards_and_images, progress)
     except ContentErrors as exc:
         return exc.report
     report = result.report
@@ -69,6 +75,7 @@ def check_site(
             if found is not None:
                 report.add([Diagnostic(*where, found[0], code=found[1])])
     report.add(_editorial(graph, used_files))
+    report.add(_evidence(graph, strict))
     if external:
         from .external import check_external
 
@@ -152,6 +159,72 @@ def _editorial(graph: SiteGraph, used_files: set[str]) -> list[Diagnostic]:
                     "image is used on no page; remove it or show it somewhere",
                     WARNING,
                     "unused-image",
+                )
+            )
+    return problems
+
+
+def _evidence(graph: SiteGraph, strict: bool) -> list[Diagnostic]:
+    """Whether readers can check the evidence: reviews falling due, articles
+    showing an exercise's default "why it works" (its citations stay on the
+    exercise page) and, with `strict`, unreviewed articles and cited studies
+    of no stated design."""
+    problems = []
+    interval = graph.config.review.interval_months
+    for node in graph.by_key.values():
+        review = node.review
+        if review is not None and review.due < graph.build_date:
+            problems.append(
+                Diagnostic(
+                    node.path,
+                    node.line_of("reviewed"),
+                    f"review overdue: {review.by} reviewed this page on {review.on.isoformat()}, "
+                    f"and the next review (every {interval} months, site.toml [review]) was due "
+                    f"on {review.due.isoformat()}; check it against its studies again and "
+                    "update 'reviewed'",
+                    WARNING,
+                    "review-overdue",
+                )
+            )
+        for i, feature in enumerate(node.features):
+            if feature.cited_elsewhere:
+                problems.append(
+                    Diagnostic(
+                        node.path,
+                        node.line_of("exercises", i),
+                        f"article '{node.slug}' shows exercise '{feature.exercise}''s default "
+                        "'why it works', whose citations stay on the exercise page; write the "
+                        "article's own `why` to cite them here",
+                        WARNING,
+                        "borrowed-citations",
+                    )
+                )
+        published = not node.meta.draft if node.kind == "articles" else False
+        if strict and published and node.meta.date <= graph.build_date and review is None:
+            problems.append(
+                Diagnostic(
+                    node.path,
+                    node.line_of("author"),
+                    "this article names no reviewer: add 'reviewed_by' (the file name of an "
+                    "author who checked it against its studies, not its writer) and 'reviewed' "
+                    "(the date)",
+                    WARNING,
+                    "no-reviewer",
+                )
+            )
+    cited = {study_id for node in graph.by_key.values() for study_id in node.citations}
+    for study_id in sorted(cited) if strict else ():
+        if graph.studies[study_id].design is None:
+            problems.append(
+                Diagnostic(
+                    "content/studies.yml",
+                    graph.study_lines.get(study_id),
+                    f"study '{study_id}' has no 'design': say what kind of study it was "
+                    "(systematic-review, meta-analysis, rct, cohort, case-control, "
+                    "cross-sectional, case-series, narrative-review, guideline or other); "
+                    "every reference shows it",
+                    WARNING,
+                    "no-design",
                 )
             )
     return problems

@@ -341,9 +341,8 @@ def _run_check(args) -> int:
     from .check import check_site, exit_status
 
     options = BuildOptions(drafts=args.drafts, future=args.future, base_url=args.base_url)
-    report = check_site(
-        args.project, options, external=args.external, progress=lambda m: print(m, file=sys.stderr)
-    )
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    report = check_site(args.project, options, args.external, progress=log, strict=args.strict)
     items = labelled(report.errors + report.warnings, args.project)
     if args.format == "json":
         print(json.dumps([d.as_record() for d in items], indent=2))

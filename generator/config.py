@@ -173,6 +173,12 @@ class Safety(_Strict):
         return value
 
 
+class ReviewSettings(_Strict):
+    """How often a page's review (`reviewed_by`, `reviewed`) falls due."""
+
+    interval_months: int = Field(default=12, ge=1, le=120)
+
+
 class SiteConfig(_Strict):
     title: str = Field(min_length=1)
     base_url: str
@@ -186,6 +192,7 @@ class SiteConfig(_Strict):
     images: ImageSettings = ImageSettings()
     voice: Voice = Voice()
     safety: Safety = Safety()
+    review: ReviewSettings = ReviewSettings()
 
     @field_validator("base_url")
     @classmethod

@@ -191,6 +191,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         "limit (site.toml `[pdf] timeout_seconds`, `memory_mb`).",
         "Simplify the routine or its images; other cards are not affected.",
     ),
+    "missing-font": (
+        "error",
+        "The font share pictures are drawn in (DejaVu Sans Bold) is not installed.",
+        "Install it: `apt-get install fonts-dejavu-core` (Debian, Ubuntu), `dnf install "
+        "dejavu-sans-fonts` (Fedora), `brew install --cask font-dejavu` (macOS).",
+    ),
     "card-fetch-refused": (
         "error",
         "A routine card tried to load a file outside "
@@ -220,6 +226,12 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A study is cited nowhere.",
         "Cite it with `[@id]` or remove it from content/studies.yml.",
     ),
+    "dose-disagrees": (
+        "warning",
+        "An article's text gives an exercise other numbers than the routine it recommends, "
+        "whose dose the article page shows.",
+        "Make the text say the routine's dose, or change the routine.",
+    ),
     "unused-exercise": (
         "warning",
         "An exercise is featured in no article or routine.",
@@ -239,6 +251,30 @@ CODES: dict[str, tuple[str, str, str]] = {
         "warning",
         "An article cites no study (`prehab check`).",
         "Back its claims with `[@study-id]`.",
+    ),
+    "borrowed-citations": (
+        "warning",
+        "An article features an exercise without its own `why`, so it shows the exercise's "
+        'default "why it works", whose citations stay on the exercise page (the article '
+        "links there) (`prehab check`).",
+        "Write the article's own `why` for the exercise, citing with `[@id]` what it says.",
+    ),
+    "review-overdue": (
+        "warning",
+        "A page's review (`reviewed`) is older than site.toml `[review] interval_months` "
+        "(default 12) (`prehab check`).",
+        "Check the page against its studies again, then update `reviewed` (and `reviewed_by`).",
+    ),
+    "no-reviewer": (
+        "warning",
+        "A published article names no reviewer (`prehab check --strict` only).",
+        "Add `reviewed_by:` (an author other than the writer) and `reviewed:` (the date).",
+    ),
+    "no-design": (
+        "warning",
+        "A cited study has no `design` in content/studies.yml (`prehab check --strict` only).",
+        "Add `design:` (systematic-review, meta-analysis, rct, cohort, case-control, "
+        "cross-sectional, case-series, narrative-review, guideline or other).",
     ),
     "duplicate-title": (
         "warning",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic
 from .files import STATIC_LIMIT, TEMPLATE_LIMIT, Found, Gate, Refusal
+from .outline import in_outline_order, sections
 from .theme import from_theme, layers, theme_file
 from .view import Reads
 
@@ -107,6 +109,10 @@ def make_environment(folder: Path, sources: dict[str, str]) -> jinja2.Environmen
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["json_ld"] = _json_ld
     env.filters["qr_code"] = qr_code
+    env.filters["keep_units"] = keep_units
+    env.filters["counted"] = counted
+    env.filters["sections"] = sections
+    env.filters["outline_order"] = in_outline_order
     return env
 
 
@@ -122,6 +128,24 @@ def qr_code(url: str) -> str:
 
 def _json_ld(data) -> Markup:
     """JSON for a <script> element: serialised, with '<', '>' and '&' escaped."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+# A number and what follows it (a unit, "x", "times", "minutes"), and "3 x 10", never
+# broken across lines: "rest 90⏎s" reads as a different dose.
+_UNIT = re.compile(
+    r"(\d)\s+(?=(?:x|×|s|min|minutes?|seconds?|reps?|sets?|times|kg|km|weeks?)\b|\d)"
+)
+_TIMES = re.compile(r"(?<=\d)\s+(x|×)\s+(?=\d)")
+
+
+def keep_units(text: str) -> str:
+    """`text` with no-break spaces inside each number-and-unit."""
+    return _UNIT.sub("\\1\u00a0", _TIMES.sub("\u00a0\\1\u00a0", str(text)))
+
+
+def counted(number: int, word: str, plural: str | None = None) -> str:
+    """'1 article', '2 articles': the number and the word that agrees with it."""
+    return f"{number} {word if number == 1 else plural or word + 's'}"

@@ -63,6 +63,35 @@ def _raw_urls(text: str) -> list[tuple[int, str, str]]:
     return parser.found
 
 
+_MARKER = re.compile(r"[ \t]*\[(@[^\]\[]+)\]")  # a citation with the space before it
+
+
+def without_citations(markdown: str) -> str:
+    """`markdown` with its `[@id]` markers (and the space before each) taken
+    out; code spans and fenced blocks are left as they are."""
+
+    def strip(text: str) -> str:
+        return _MARKER.sub(lambda m: "" if citation_ids(m.group(1)) else m.group(0), text)
+
+    lines, fence = [], None
+    for line in markdown.split("\n"):
+        opening = FENCE.match(line)
+        if fence or opening:
+            marks = opening.group(1) if opening else ""
+            if fence is None:
+                fence = marks
+            elif marks[:1] == fence[0] and len(marks) >= len(fence):
+                fence = None
+            lines.append(line)
+            continue
+        kept, last = [], 0
+        for m in INLINE_CODE.finditer(line):
+            kept += [strip(line[last : m.start()]), m.group(0)]
+            last = m.end()
+        lines.append("".join(kept) + strip(line[last:]))
+    return "\n".join(lines)
+
+
 def citation_ids(inner: str) -> list[str] | None:
     """'@a; @b' -> ['a', 'b']; None when the text is not a citation."""
     ids = []

@@ -68,7 +68,8 @@ class _Page:
 
     view: SiteView
     numbers: dict[str, int] = field(default_factory=dict)
-    cite_count: int = 0
+    markers: list[str] = field(default_factory=list)  # citation marker ids, in reading order
+    seen: dict[int, int] = field(default_factory=dict)  # reference number -> markers so far
 
 
 class _WikiLink(InlineProcessor):
@@ -99,17 +100,21 @@ class _Citation(InlineProcessor):
         page = self.page_ref()
         if not ids or any(i not in page.numbers for i in ids):
             return None, None, None
-        page.cite_count += 1
-        sup = etree.Element("sup", {"class": "cite", "id": f"cite-{page.cite_count}"})
+        sup = etree.Element("sup", {"class": "cite"})
         for k, study_id in enumerate(ids):
             if k:
                 sep = etree.SubElement(sup, "span", {"class": "cite-sep"})
                 sep.text = ","
             number = page.numbers[study_id]
+            # Each marker its own id, for the reference's back-links: cite-1-a, cite-1-b...
+            page.seen[number] = page.seen.get(number, 0) + 1
+            marker = f"cite-{number}-{_letters(page.seen[number])}"
+            page.markers.append(marker)
             a = etree.SubElement(
                 sup,
                 "a",
                 {
+                    "id": marker,
                     "href": f"#ref-{number}",
                     "role": "doc-noteref",
                     "aria-label": f"Reference {number}",
@@ -117,6 +122,15 @@ class _Citation(InlineProcessor):
             )
             a.text = str(number)
         return sup, m.start(0), m.end(0)
+
+
+def _letters(n: int) -> str:
+    """1 -> 'a', 26 -> 'z', 27 -> 'aa': the n-th citation of one reference."""
+    word = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        word = chr(ord("a") + rest) + word
+    return word
 
 
 class _Polish(Treeprocessor):
@@ -199,17 +213,20 @@ class Markup:
         )
 
     def convert(self, job: BodyJob, view: SiteView) -> dict:
-        """The HTML parts of one node: ("body",), ("why",), ("feature", i).
+        """The HTML parts of one node: ("body",), ("why",), ("feature", i),
+        converted in reading order (an exercise's "why it works" stands
+        above its body), and ("cites",): the ids of its citation markers in
+        that order, space-separated, for the references' back-links.
         The addresses the URL policy refused in them, and resolve did not
         report, are left in `refused` as diagnostics."""
         self.page = _Page(view, {sid: i for i, sid in enumerate(job.citations, start=1)})
         self.refused: list[Diagnostic] = []
         self.hosts = job.image_hosts
-        parts = {("body",): self._html(job.body)}
-        if job.why is not None:
-            parts[("why",)] = self._inline(job.why)
+        parts = {("why",): self._inline(job.why)} if job.why is not None else {}
+        parts[("body",)] = self._html(job.body)
         for i, why in enumerate(job.features):
             parts[("feature", i)] = self._inline(why)
+        parts[("cites",)] = " ".join(self.page.markers)
         return parts
 
     def _html(self, body: Body) -> str:
@@ -269,7 +286,7 @@ def _blank(job: BodyJob) -> dict[tuple, str]:
     """Empty HTML for every part of a body that could not be converted (its
     mistake is reported; the site is not written), so pages still render
     and their other mistakes are still found."""
-    parts = {("body",): ""} | ({("why",): ""} if job.why is not None else {})
+    parts = {("body",): "", ("cites",): ""} | ({("why",): ""} if job.why is not None else {})
     return parts | {("feature", i): "" for i in range(len(job.features))}
 
 

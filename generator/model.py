@@ -4,6 +4,7 @@ and the PDF cards read. Relations are slugs, looked up in `SiteGraph`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,11 +114,45 @@ class Dose:
         return ", ".join((self.text, *self.details))
 
 
+ET_AL = re.compile(r"^\s*(et\.?\s+al\b|and others\b|others\s*$)", re.IGNORECASE)
+# A study's `design` as reference lists show it: (label, short form for the cards).
+DESIGNS = {
+    "systematic-review": ("Systematic review", "SR"),
+    "meta-analysis": ("Meta-analysis", "MA"),
+    "rct": ("Randomized controlled trial", "RCT"),
+    "cohort": ("Cohort study", "Cohort"),
+    "case-control": ("Case-control study", "Case-control"),
+    "cross-sectional": ("Cross-sectional study", "Cross-sectional"),
+    "case-series": ("Case series", "Case series"),
+    "narrative-review": ("Narrative review", "Review"),
+    "guideline": ("Guideline", "Guideline"),
+    "other": ("Other study type", "Other"),
+}
+
+
 @dataclass(frozen=True)
 class Citation:
     number: int
     id: str
     study: Study
+    # The ids of the citation markers on the page that cite it ('cite-1-a',
+    # 'cite-1-b'), in reading order: its reference's back-links.
+    backlinks: tuple[str, ...] = ()
+
+    @property
+    def design_label(self) -> str:
+        """'Randomized controlled trial'; '' when the registry gives no design."""
+        return DESIGNS[self.study.design][0] if self.study.design else ""
+
+    @property
+    def design_short(self) -> str:
+        """'RCT', 'SR', 'Cohort': the card's short form; '' without a design."""
+        return DESIGNS[self.study.design][1] if self.study.design else ""
+
+    @property
+    def backlink_letters(self) -> tuple[tuple[str, str], ...]:
+        """(marker id, its letter): ('cite-1-b', 'b')."""
+        return tuple((marker, marker.rsplit("-", 1)[1]) for marker in self.backlinks)
 
     @property
     def link(self) -> str:
@@ -129,11 +164,17 @@ class Citation:
         return s.url or ""
 
     @property
+    def people(self) -> tuple[str, ...]:
+        """The authors who are people: an 'et al.' the registry writes for
+        the names it could not check is none of them."""
+        return tuple(a for a in self.study.authors if not ET_AL.match(a))
+
+    @property
     def short_authors(self) -> str:
-        names = [a.split()[-1] for a in self.study.authors]
-        if len(names) == 1:
+        names = [a.split()[-1] for a in self.people] or list(self.study.authors[:1])
+        if len(names) == 1 and len(self.people) == len(self.study.authors):
             return names[0]
-        if len(names) == 2:
+        if len(names) == 2 and len(self.people) == len(self.study.authors):
             return f"{names[0]} and {names[1]}"
         return f"{names[0]} et al."
 
@@ -153,10 +194,23 @@ class Term:
 
 @dataclass(frozen=True)
 class Feature:
-    """An exercise featured in an article, with the article's own 'why'."""
+    """An exercise featured in an article, with the article's own 'why' (or
+    the exercise's default 'why it works', its citation markers taken out:
+    `cited_elsewhere` when it had some, which stay on the exercise page)."""
 
     exercise: str
     why: Body
+    cited_elsewhere: bool = False
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who last checked a page against its studies, when, and when the next
+    review is due (site.toml [review] interval_months later)."""
+
+    by: str  # author slug
+    on: dt.date
+    due: dt.date
 
 
 @dataclass(frozen=True)
@@ -184,6 +238,7 @@ class Node:
     steps: tuple[Step, ...] = ()  # routines
     dose: Dose | None = None  # exercises
     why: Body | None = None  # exercises: why it works
+    review: Review | None = None  # articles and exercises
     tags: tuple[str, ...] = ()  # tag slugs
     areas: tuple[str, ...] = ()  # body area slugs
     used_in: tuple[tuple[str, str], ...] = ()  # (kind, slug) of pages featuring this one
@@ -220,6 +275,7 @@ class SiteGraph:
     build_date: dt.date
     by_key: dict[tuple[str, str], Node] = field(default_factory=dict)  # (kind, slug) -> node
     by_slug: dict[str, Node] = field(default_factory=dict)  # slug -> node, for [[slug]]
+    study_lines: dict[str, int] = field(default_factory=dict)  # study id -> its studies.yml line
 
     def get(self, kind: str, slug: str) -> Node:
         return self.by_key[(kind, slug)]

@@ -74,6 +74,14 @@ def rank_related(keys: tuple[frozenset, ...], limit: int) -> tuple[tuple[int, ..
     return tuple(ranked)
 
 
+def topic_name(text: str) -> str:
+    """A tag as a heading names it: spaces tidied, the first letter a
+    capital, as the body areas are written ('low back pain' -> 'Low back
+    pain'; 'IT band' stays as written)."""
+    words = " ".join(text.split())
+    return words[:1].upper() + words[1:]
+
+
 def taxonomy_terms(taxonomy: str, nodes, names: dict[str, str], urls: Urls) -> tuple[Term, ...]:
     """The terms of a taxonomy ("tags" or "body-areas") with their members by
     kind, sorted by display name; `names` gives display names known up front."""
@@ -85,7 +93,7 @@ def taxonomy_terms(taxonomy: str, nodes, names: dict[str, str], urls: Urls) -> t
             # slug: one tag, named as first written.
             for tag_text in node.meta.tags:
                 if slugify(tag_text) in node.tags:
-                    display.setdefault(slugify(tag_text), " ".join(tag_text.split()))
+                    display.setdefault(slugify(tag_text), topic_name(tag_text))
             for slug in node.tags:
                 members[slug][node.kind].append(node.slug)
         else:

@@ -13,6 +13,7 @@ from .diagnostics import Diagnostic
 from .forking import map_in_workers
 from .model import Output, SiteGraph
 from .page_specs import PageSpec, page_specs
+from .sharing import og_locale, share_alt, share_card
 from .structured_data import json_ld_for
 from .view import Reads, SiteView, Sources
 
@@ -210,14 +211,16 @@ def render_one(
     reads through `view`: templates never see the graph itself."""
     origin = view.config.origin
     node = view.wrap(spec.node)
+    share = share_card(spec, view)  # the page's share picture (generator/sharing)
     page = {
         "url": spec.url,
         "canonical": origin + spec.url,
         "title": spec.title,
         "description": spec.description,
         "kind": spec.kind,
-        "image": origin + view.urls.asset(spec.image) if spec.image else None,
-        "image_alt": spec.image_alt,
+        "image": origin + view.urls.share_image(spec.url) if share else None,
+        "image_alt": share_alt(share, view.config.title) if share else None,
+        "locale": og_locale(view.config.language),
         "noindex": spec.noindex,
         "unpublished": spec.unpublished,
         "json_ld": json_ld_for(spec, node, view),

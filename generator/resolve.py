@@ -7,13 +7,16 @@ nodes, are relations.py's."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import replace
 
 from .config import BuildOptions, SiteConfig
 from .diagnostics import WARNING, Diagnostic
-from .model import Body, Dose, Feature, Node, SiteGraph, Step
+from .dose_words import dose_word_warnings
+from .links import find_refs, without_citations
+from .model import Body, Dose, Feature, Node, Review, SiteGraph, Step
 from .references import References
 from .relations import taxonomy_terms, with_backlinks, with_related
 from .schema import FeaturedExercise
@@ -79,15 +82,10 @@ class _Resolver(References):
                     exercise = self.published[("exercises", item.exercise)]
                     if item.why is not None:
                         why = Body(item.why, doc.path, doc.line_of(("exercises", i, "why")))
+                        self.body_refs(doc, why, citations, links, front=True)
+                        features.append(Feature(item.exercise, why))
                     else:
-                        why = Body(
-                            exercise.meta.why_it_works,
-                            exercise.path,
-                            exercise.line_of(("why_it_works",)),
-                        )
-                    source = doc if item.why is not None else exercise
-                    self.body_refs(source, why, citations, links, front=True)
-                    features.append(Feature(item.exercise, why))
+                        features.append(self.borrowed_why(exercise, item.exercise, links))
                     links.add(("exercises", item.exercise))
             tag_slugs = []
             for i, tag in enumerate(meta.tags or ()):
@@ -118,6 +116,8 @@ class _Resolver(References):
                     steps.append(Step(step.exercise, self.step_dose(step), step.note))
                     links.add(("exercises", step.exercise))
             fields["steps"] = tuple(steps)
+        if doc.kind in ("articles", "exercises"):
+            fields["review"] = self.review(doc, links)
         if doc.kind == "authors" and meta.photo:
             self.image(doc, meta.photo.src, doc.line_of(("photo", "src")), "photo.src")
         fields_of_kind = type(meta).model_fields
@@ -139,6 +139,38 @@ class _Resolver(References):
             lines=doc.lines,
             **fields,
         )
+
+    def borrowed_why(self, exercise: Document, slug: str, links: set) -> Feature:
+        """A featured exercise without the article's own `why`: the
+        exercise's "why it works", shown without its citation markers (its
+        studies are the exercise page's evidence, not the article's)."""
+        text = exercise.meta.why_it_works
+        why = Body(without_citations(text), exercise.path, exercise.line_of(("why_it_works",)))
+        self.body_refs(exercise, why, [], links, front=True)
+        cited = any(ref.kind == "cite" for ref in find_refs(text, why.first_line))
+        return Feature(slug, why, cited_elsewhere=cited)
+
+    def review(self, doc: Document, links: set) -> Review | None:
+        """Who reviewed the page and when (both or neither), checked like `author`."""
+        by, on = doc.meta.reviewed_by, doc.meta.reviewed
+        if by is None and on is None:
+            return None
+        if (by is None or on is None) and (doc.kind, doc.slug) in self.content.failed:
+            return None  # the missing one was written, and rejected: reported already
+        if by is None or on is None:
+            given, missing = ("reviewed_by", "reviewed")[:: 1 if on is None else -1]
+            self.error(
+                doc,
+                doc.line_of((given,)),
+                f"'{given}' needs '{missing}' too: who reviewed the page (an author's file "
+                "name, without .md) and on which date, e.g. reviewed: 2026-05-01",
+                "missing-field",
+            )
+            return None
+        if not self.ref(doc, "authors", by, doc.line_of(("reviewed_by",))):
+            return None
+        links.add(("authors", by))
+        return Review(by, on, months_after(on, self.config.review.interval_months))
 
     def step_dose(self, step) -> Dose:
         """The step's own dose values, each omitted one the exercise's (a
@@ -202,9 +234,11 @@ class _Resolver(References):
             build_date=self.today,
             by_key=by_key,
             by_slug={n.slug: n for n in graph_nodes},
+            study_lines={entry.id: entry.line for entry in self.content.studies},
         )
         self.check_unpublished()
         self.warn_unused(graph)
+        self.problems += dose_word_warnings(graph)
         return graph, self.problems
 
     def check_unpublished(self) -> None:
@@ -287,3 +321,11 @@ class _Resolver(References):
                         code="unused-exercise",
                     )
                 )
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has fewer)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))

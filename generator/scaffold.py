@@ -60,6 +60,8 @@ unpublished until then
 # updated: {today.isoformat()}     # when you revise it later
 summary: {_quote(ph.ARTICLE_SUMMARY.text)}
 author: {_first(project, "authors", "your-author-slug")}          # a file name in content/authors/
+# reviewed_by: another-author-slug  # who checked it against its studies (not its writer)
+# reviewed: {today.isoformat()}     # when; the next review falls due 12 months later
 tags: []                   # e.g. [low back pain, strength training]
 body_areas: [{_first_area(project)}]     # from [body_areas] in content/site.toml
 # hero:

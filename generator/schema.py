@@ -36,6 +36,29 @@ ALIASES = Field(
 )
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'goblet-squat'"
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+# What kind of study it was (model.DESIGNS holds how each one is shown).
+StudyDesign = Literal[
+    "systematic-review",
+    "meta-analysis",
+    "rct",
+    "cohort",
+    "case-control",
+    "cross-sectional",
+    "case-series",
+    "narrative-review",
+    "guideline",
+    "other",
+]
+REVIEWED_BY = Field(
+    default=None,
+    description="File name (without .md) of the author in content/authors/ who checked the "
+    "page against its studies; give `reviewed` with it.",
+)
+REVIEWED = Field(
+    default=None,
+    description="When it was last reviewed; the next review is due [review] interval_months "
+    "later (site.toml, default 12).",
+)
 
 
 class Strict(BaseModel):
@@ -136,6 +159,8 @@ class Article(Strict):
         default=False, description="true keeps it unpublished (build with --drafts to preview)."
     )
     aliases: tuple[Alias, ...] = ALIASES
+    reviewed_by: Slug | None = REVIEWED_BY
+    reviewed: dt.date | None = REVIEWED
 
     @model_validator(mode="after")
     def _updated_after_date(self):
@@ -177,6 +202,8 @@ class Exercise(Strict):
     )
     draft: bool = Field(default=False, description="true keeps it unpublished.")
     aliases: tuple[Alias, ...] = ALIASES
+    reviewed_by: Slug | None = REVIEWED_BY
+    reviewed: dt.date | None = REVIEWED
 
     @field_validator("video")
     @classmethod
@@ -272,7 +299,16 @@ class Study(Strict):
     pmid: Code | None = None
     url: str | None = None
     finding: Text
-    caveats: Text | None = None
+    caveats: Text | None = Field(
+        default=None,
+        description="What the study does not show (design, who was studied, what was not "
+        "measured); shown with the reference.",
+    )
+    design: StudyDesign | None = Field(
+        default=None,
+        description="What kind of study it was; shown as a label with every reference "
+        "(`prehab check --strict` warns when a cited study has none).",
+    )
 
     @field_validator("doi")
     @classmethod

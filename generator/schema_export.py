@@ -20,6 +20,7 @@ END = "<!-- END GENERATED FRONT-MATTER REFERENCE -->"
 # schemas list the site's own names there, so YAML tools can complete them.
 REFERENCES = {
     "author": "authors",
+    "reviewed_by": "authors",
     "routine": "routines",
     "exercise": "exercises",
     "exercises": "exercises",  # an article's: a slug (or a group with `exercise`)

@@ -51,7 +51,7 @@ def json_ld_for(spec, node, graph) -> dict:
             "dateModified": (node.meta.updated or node.meta.date).isoformat(),
             "author": {"@type": "Person", "name": author.meta.name, "url": origin + author.url},
             "publisher": publisher,
-            "mainEntityOfPage": {"@type": "MedicalWebPage", "@id": url},
+            "mainEntityOfPage": {"@type": "MedicalWebPage", "@id": url, **_review(node, graph)},
             "about": [cfg.body_areas[a] for a in node.areas],
             "keywords": list(node.meta.tags),
         }
@@ -72,8 +72,11 @@ def json_ld_for(spec, node, graph) -> dict:
                 for i, text in enumerate(steps, start=1)
             ],
             "tool": [{"@type": "HowToTool", "name": e} for e in node.meta.equipment],
-            "yield": node.dose.text,
+            "yield": node.dose.full,
         }
+        if node.review:
+            data["mainEntityOfPage"] = {"@type": "MedicalWebPage", "@id": url}
+            data["mainEntityOfPage"].update(_review(node, graph))
         if citations:
             data["citation"] = citations
         return data
@@ -86,7 +89,7 @@ def json_ld_for(spec, node, graph) -> dict:
             "activityDuration": f"PT{meta.minutes}M",
             "exerciseType": "Strength training",
             "workload": [
-                f"{graph.get('exercises', s.exercise).title}: {s.dose.text}" for s in node.steps
+                f"{graph.get('exercises', s.exercise).title}: {s.dose.full}" for s in node.steps
             ],
         }
         if citations:
@@ -105,6 +108,20 @@ def json_ld_for(spec, node, graph) -> dict:
     return {**base, "@type": "WebPage"}
 
 
+def _review(node, graph) -> dict:
+    """reviewedBy (the reviewer as a Person) and lastReviewed, for a reviewed page."""
+    review = node.review
+    if review is None:
+        return {}
+    reviewer = graph.get("authors", review.by)
+    person = {
+        "@type": "Person",
+        "name": reviewer.meta.name,
+        "url": graph.config.origin + reviewer.url,
+    }
+    return {"reviewedBy": person, "lastReviewed": review.on.isoformat()}
+
+
 def _plain(match) -> str:
     if match.group(1):
         return match.group(2) or match.group(1)
@@ -117,7 +134,7 @@ def _scholarly(citation: Citation) -> dict:
         "@type": "ScholarlyArticle",
         "name": s.title,
         "datePublished": str(s.year),
-        "author": [{"@type": "Person", "name": a} for a in s.authors],
+        "author": [{"@type": "Person", "name": a} for a in citation.people],
         "isPartOf": {"@type": "Periodical", "name": s.journal},
     }
     if s.doi:

@@ -47,6 +47,47 @@ STOPWORDS = {
 }
 
 
+# A study's `design`, from what an export names it: PubMed publication types
+# ("Meta-Analysis", "Randomized Controlled Trial"), a CSL `genre`, BibTeX
+# `type` or keywords. Only names that say one design plainly; "Review" alone
+# (systematic or not?) or "Observational Study" say none.
+DESIGN_NAMES = {
+    "meta analysis": "meta-analysis",
+    "metaanalysis": "meta-analysis",
+    "systematic review and meta analysis": "meta-analysis",
+    "systematic review": "systematic-review",
+    "randomized controlled trial": "rct",
+    "randomised controlled trial": "rct",
+    "practice guideline": "guideline",
+    "guideline": "guideline",
+    "cohort study": "cohort",
+    "prospective cohort study": "cohort",
+    "retrospective cohort study": "cohort",
+    "case control study": "case-control",
+    "cross sectional study": "cross-sectional",
+    "case series": "case-series",
+}
+# When an export names several (PubMed gives a meta-analysis both), the most specific.
+DESIGN_ORDER = ("meta-analysis", "systematic-review", "guideline", "rct", "cohort")
+DESIGN_ORDER += ("case-control", "cross-sectional", "case-series")
+DESIGN_FIELDS = ("genre", "type", "publicationtype", "pubtype", "pt", "keyword", "keywords")
+
+
+def design_of(fields: dict) -> str | None:
+    """The design that `fields` (an exported entry, any case of key) name
+    plainly, or None."""
+    found = set()
+    for key, value in fields.items():
+        if re.sub(r"[-_\s]+", "", str(key).lower()) not in DESIGN_FIELDS or not value:
+            continue
+        values = value if isinstance(value, list) else re.split(r"[,;\n]", str(value))
+        for name in values:
+            words = re.sub(r"[-_\s]+", " ", str(name)).strip().lower()
+            if words in DESIGN_NAMES:
+                found.add(DESIGN_NAMES[words])
+    return next((design for design in DESIGN_ORDER if design in found), None)
+
+
 class ImportError_(Exception):
     pass
 
@@ -87,6 +128,7 @@ def from_csl_json(text: str) -> list[dict]:
                 "doi": _clean_doi(item.get("DOI")),
                 "pmid": item.get("PMID"),
                 "url": item.get("URL"),
+                "design": design_of(item),
             }
         )
     return studies
@@ -125,6 +167,7 @@ def from_bibtex(text: str) -> list[dict]:
                 "doi": _clean_doi(f.get("doi")),
                 "pmid": f.get("pmid"),
                 "url": f.get("url"),
+                "design": design_of(f),
             }
         )
     return studies

@@ -130,6 +130,10 @@ class Urls:
         """A file copied as is: 'images/x.svg' -> '/images/x.svg'."""
         return f"{self.base_path}/{path.lstrip('/')}"
 
+    def share_image(self, page_url: str) -> str:
+        """The share picture of a page, beside it: '/articles/x/' -> '/articles/x/share.png'."""
+        return f"{page_url}share.png"
+
     def output_path(self, url: str) -> str:
         """'/sub/articles/x/' -> 'articles/x/index.html' (relative to the output folder)."""
         path = url[len(self.base_path) :] if url.startswith(self.base_path) else url

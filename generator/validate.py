@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, did_you_mean, step_dose_hint, value_hint
+from .diagnostics import Diagnostic, closest, did_you_mean, step_dose_hint, value_hint
 from .front_matter import LineMap, NotADate, WrittenKey, nearest_line
 from .load import LoadedContent
 from .rejected import partial_meta
@@ -282,11 +282,20 @@ def explain(err: dict, model: type[BaseModel], data: dict) -> str:
     if kind in ("string_too_short", "too_short"):
         return f"'{name}' must not be empty"
     if kind == "literal_error":
-        return f"'{name}' is '{found}'; expected {err['ctx']['expected']}"
+        close = closest(str(found), _choices(model, loc))
+        hint = "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+        return f"'{name}' is '{found}'; expected {err['ctx']['expected']}{hint}"
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"'{name}' is {found}; {err['msg'].lower()}"
     message = err["msg"].removeprefix("Value error, ")
     return f"'{name}': {message}" if name else message
+
+
+def _choices(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The values a Literal field (level, design) allows."""
+    container = _model_at(model, loc[:-1])
+    info = container.model_fields.get(str(loc[-1])) if container is not None and loc else None
+    return [str(v) for v in typing.get_args(_unwrap(info.annotation)[0])] if info else []
 
 
 def _value_at(data, loc: tuple):

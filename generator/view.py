@@ -29,6 +29,7 @@ class Sources:
     html: dict = field(default_factory=dict)
     images: dict = field(default_factory=dict)
     cards: dict = field(default_factory=dict)
+    booklets: tuple = ()  # (size, URL) of each booklet of every card
     templates: dict = field(default_factory=dict)  # template name -> source text
 
 
@@ -54,6 +55,8 @@ def lookup(key: tuple, sources: Sources) -> Any:
         return graph.term(key[1], key[2])
     if what == "study":
         return graph.studies[key[1]]
+    if what == "booklets":
+        return sources.booklets
     if what in ("html", "images", "cards", "templates"):
         return getattr(sources, what).get(key[1])
     raise ValueError(f"unknown read {key!r}")
@@ -104,9 +107,17 @@ class SiteView:
 
     def citations_of(self, node: NodeView) -> tuple[Citation, ...]:
         """Numbered as on the page: read as the node's study ids and each
-        study (a study cited on a thousand pages is fingerprinted once)."""
+        study (a study cited on a thousand pages is fingerprinted once),
+        each with the ids of the markers that cite it on the page (markup's
+        ("cites",) part), for its back-links."""
         ids = node.citations
-        return tuple(Citation(i, sid, self.study(sid)) for i, sid in enumerate(ids, start=1))
+        markers = (self.read(("html", (node.kind, node.slug, "cites"))) or "").split()
+        return tuple(
+            Citation(
+                i, sid, self.study(sid), tuple(m for m in markers if m.startswith(f"cite-{i}-"))
+            )
+            for i, sid in enumerate(ids, start=1)
+        )
 
     def nodes(self, name: str) -> tuple[NodeView, ...]:
         return tuple(NodeView(kind, slug, self) for kind, slug in self.read(("list", name)))
@@ -117,6 +128,7 @@ class SiteView:
     authors = property(lambda self: self.nodes("authors"))
     pages = property(lambda self: self.nodes("pages"))
     studies = property(lambda self: self.mapping("study"))
+    booklets = property(lambda self: self.read(("booklets",)))
     tags = property(lambda self: self.read(("terms", "tags")))
     areas = property(lambda self: self.read(("terms", "areas")))
 

@@ -1,6 +1,9 @@
 """The routine builder (/routines/builder/) in a real headless Chromium:
-picking exercises from the library, setting doses, the routine kept in the
-address, reordering, keyboard-only use, and the printed one-page card."""
+picking exercises from the library, setting doses within sane bounds, the
+routine kept in the address, opened from an article, reordering,
+keyboard-only use, the printed one-page card with its safety block, no
+layout shift while it loads, the link in the main navigation and the page
+without JavaScript."""
 
 from __future__ import annotations
 
@@ -11,8 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser import chromium, static_server
+from conftest import MINIMAL, build, soup
 from playwright.sync_api import expect
 from pypdf import PdfReader
+
+from generator.config import Safety, Voice
 
 PATH = "/routines/builder/"
 
@@ -124,8 +130,8 @@ def test_pick_three_set_doses_print_and_share(page, site, library):
     ]
     assert page.locator("#builder-card .rc-cues").first.locator("li").count() == 2
     assert page.locator("#builder-card .rc-why").count() == 3
-    assert page.locator("#builder-card table").count() == 1  # 6 weeks: one table
-    assert page.locator("#builder-card tbody tr").count() == 6
+    assert page.locator("#builder-card .rc-tracker table").count() == 1  # 6 weeks: one table
+    assert page.locator("#builder-card .rc-tracker tbody tr").count() == 6
     assert page.locator("#builder-card .rc-box").count() == 6 * 4
     assert page.locator("#builder-card .rc-qr, #builder-card .rc-refs").count() == 0
     host = urlsplit(library["base_url"]).netloc
@@ -286,14 +292,14 @@ def test_address_is_read_safely(page):
         "&e=nope,goblet-squat.99x999.r9999,goblet-squat,bird-dog.2x45s.s,__proto__,wall-sit.junk,constructor",
     )
     assert names(page, "list") == ["Goblet squat", "Bird dog", "Wall sit"]
-    assert card_doses(page) == ["10 x 100, rest 600 s", "2 x 45 s each side", "4 x 30 s, rest 60 s"]
+    assert card_doses(page) == ["10 x 50, rest 600 s", "2 x 45 s each side", "4 x 30 s, rest 60 s"]
     assert page.locator("#builder-card .rc-title").text_content() == "<img src=x onerror=alert(1)>"
     assert page.locator("img[src='x'], [onerror]").count() == 0
     assert page.get_by_role("spinbutton", name="Times a week").input_value() == "7"
     assert page.get_by_role("spinbutton", name="Weeks").input_value() == "1"
-    assert page.locator("#builder-card tbody tr").count() == 1
+    assert page.locator("#builder-card .rc-tracker tbody tr").count() == 1
     assert page.get_by_text("3 exercises in this link could not be added").is_visible()
-    assert query(page)["e"] == "goblet-squat.10x100.r600,bird-dog.2x45s.s,wall-sit.4x30s.r60"
+    assert query(page)["e"] == "goblet-squat.10x50.r600,bird-dog.2x45s.s,wall-sit.4x30s.r60"
     assert query(page)["t"] == "7" and query(page)["w"] == "1"
     # every eager image has loaded or failed by now, so an injected onerror would have fired
     page.wait_for_function(
@@ -316,12 +322,13 @@ def test_dose_words_read_like_the_site(page, library):
     library_region(page).get_by_role("button", name="Add Brisk walk", exact=True).click()
     walk = item(page, "Brisk walk")
     seconds = walk.get_by_role("spinbutton", name="Seconds", exact=True)
+    # the walk's own 20 minutes are allowed, above the usual 300 s ceiling
     expected = {
-        "1200": "1 x 20 min",
-        "120": "1 x 2 min",
-        "125": "1 x 125 s",
-        "60": "1 x 60 s",
-        "180": "1 x 3 min",
+        "1200": "1 x 20 min, 5 times a week",
+        "120": "1 x 2 min, 5 times a week",
+        "125": "1 x 125 s, 5 times a week",
+        "60": "1 x 60 s, 5 times a week",
+        "180": "1 x 3 min, 5 times a week",
     }
     for value, words in expected.items():
         seconds.fill(value)
@@ -330,12 +337,26 @@ def test_dose_words_read_like_the_site(page, library):
     walk.get_by_role("checkbox", name="Each side").check()
     walk.get_by_role("radio", name="Reps", exact=True).check()
     assert walk.get_by_role("spinbutton", name="Reps", exact=True).input_value() == "10"
-    assert card_doses(page) == ["1 x 10 each side, rest 30 s"]
+    assert card_doses(page) == ["1 x 10 each side, rest 30 s, 5 times a week"]
     walk.get_by_role(
         "radio", name="Seconds", exact=True
     ).check()  # back to seconds: the value is remembered
-    assert card_doses(page) == ["1 x 3 min each side, rest 30 s"]
+    assert card_doses(page) == ["1 x 3 min each side, rest 30 s, 5 times a week"]
     assert query(page)["e"] == "brisk-walk.1x180s.s.r30"
+
+    # hold, tempo and effort read as on the exercise cards, in the library, the list and the card
+    for name, words in (
+        ("Clamshell", "3 x 15 each side, rest 30 s, hold 1 s"),
+        (
+            "Heavy slow calf raise",
+            "3 x 12, rest 120 s, tempo 3-0-3, heavy enough that the last reps are hard but smooth",
+        ),
+        ("Dumbbell Romanian deadlift", "3 x 8, rest 90 s, a weight you could lift 2-3 more times"),
+    ):
+        assert shown[name] == words
+        library_region(page).get_by_role("button", name=f"Add {name}", exact=True).click()
+        assert item(page, name).locator(".b-item-dose").text_content() == words
+        assert card_doses(page)[-1] == words
 
 
 def test_library_search_and_filters(page, library):
@@ -412,22 +433,33 @@ def test_copy_link_and_start_over(page):
 
 
 def test_a_full_card_still_prints_on_one_page(page, library):
-    """The longest titles, 7 sessions a week for 12 weeks: still one page on A4 and on Letter."""
+    """The longest titles, 7 sessions a week for 12 weeks: still one page on A4 and on Letter,
+    in the roomiest layout that fits, with whole sentences only and the safety block."""
     slugs = [ex["slug"] for ex in sorted(library["exercises"], key=lambda ex: -len(ex["title"]))]
     title = "A long routine title that needs two lines on the printed card"
-    for count, level in ((6, "level-2"), (10, "level-3"), (12, "level-4")):
+    layouts = []
+    for count in (1, 3, 6, 10, 12):
         open_builder(page, f"?title={title}&t=7&w=12&e={','.join(slugs[:count])}")
         assert len(names(page, "card")) == count
-        assert level in page.locator("#builder-card .rc").get_attribute("class")
-        assert page.locator("#builder-card table").count() == 2  # 12 weeks: two tables of 6
+        tracker = page.locator("#builder-card .rc-tracker table")
+        assert tracker.count() == 2  # 12 weeks: two tables of 6
         assert page.locator("#builder-card .rc-box").count() == 7 * 12
-        cues = page.locator("#builder-card .rc-ex").first.locator(".rc-cues li").count()
-        assert cues == (1 if count > 10 else 2)
+        layouts.append(page.locator("#builder-card .rc").get_attribute("class"))
         wait_for_card_images(page)
         for paper in ("A4", "Letter"):
             pages, text = pdf_text(page.pdf(format=paper, print_background=True))
-            assert pages == 1, (count, paper)
-            assert "Tick off each session" in text
+            assert pages == 1, (count, paper, layouts[-1])
+            assert "Tick off each session" in text and "Stop the session if you have:" in text
+            assert "…" not in text and "..." not in text
+        # every exercise keeps its first cue, in print
+        page.emulate_media(media="print")
+        for card_item in page.locator("#builder-card .rc-ex").all():
+            assert card_item.locator(".rc-cues li:visible").count() >= 1
+        page.emulate_media(media="null")  # back to no emulation: page.pdf prints in print media
+    # more exercises, tighter layouts: one column with pictures for one, three columns for twelve
+    assert layouts[0] == "rc level-2"
+    assert "b-tight" in layouts[-1] and "b-tight" not in layouts[2]
+    assert layouts == sorted(layouts, key=len)
 
     # a card holds 12 exercises at most
     open_builder(page, f"?e={','.join(slugs[:13])}")
@@ -466,9 +498,394 @@ def test_builder_fits_a_phone_and_stays_on_its_own_origin(site, width):
 
 def test_without_javascript_the_page_points_to_the_ready_made_routines(site):
     base, browser = site
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(base + PATH)
+    notice = page.locator("main .notice")
+    expect(notice).to_contain_text("The routine builder needs JavaScript.")
+    routines = notice.get_by_role("link", name="ready-made routines")
+    assert routines.is_visible() and routines.get_attribute("href") == "/routines/"
+    assert (
+        notice.get_by_role("link", name="exercise library").get_attribute("href") == "/exercises/"
+    )
+    # nothing that only works with JavaScript shows, and no empty box is left for it
     assert page.locator("#builder").is_hidden()
-    assert page.get_by_role("link", name="ready-made routines").is_visible()
+    assert page.locator("main input:visible, main button:visible").count() == 0
+    expect(page.get_by_text("Loading the exercise library")).to_be_hidden()
+    gap = page.evaluate(
+        "document.querySelector('.site-footer').getBoundingClientRect().top"
+        " - document.querySelector('main .notice').getBoundingClientRect().bottom"
+    )
+    assert gap < 120, gap  # the builder's box would be at least a screen tall
     context.close()
+
+
+def test_when_the_library_cannot_load_it_says_so_and_links_the_routines(page):
+    page.route("**/exercises.json", lambda route: route.fulfill(status=503, body="down"))
+    page.goto(page.base + PATH)
+    expect(page.get_by_text("Sorry, the exercise library could not be loaded.")).to_be_visible()
+    link = page.locator("[data-notice]").get_by_role("link", name="ready-made routines")
+    assert urlsplit(link.get_attribute("href")).path == "/routines/"
+    expect(page.get_by_text("Loading the exercise library")).to_be_hidden()
+
+
+def reason_of(page, field):
+    """The element the box's aria-describedby names: why its number is out of range."""
+    described_by = field.get_attribute("aria-describedby")
+    assert described_by, "the box gives no reason"
+    return page.locator(f"#{described_by}")
+
+
+def test_out_of_range_doses_say_why_and_the_card_keeps_within_the_limits(page):
+    open_builder(page, "?e=goblet-squat")
+    squat = item(page, "Goblet squat")
+    reps = squat.get_by_role("spinbutton", name="Reps", exact=True)
+    assert (reps.get_attribute("min"), reps.get_attribute("max")) == ("1", "50")
+    reps.fill("60")
+    why = (
+        "Reps go from 1 to 50: more than 50 is endurance work this card is not meant for."
+        " The card shows 50."
+    )
+    expect(squat.get_by_text(why)).to_be_visible()  # beside the box...
+    assert reps.get_attribute("aria-invalid") == "true"
+    expect(reason_of(page, reps)).to_have_text(why)
+    expect(reps).to_have_accessible_description(why)  # ...read out with it...
+    announced(page, why)  # ...and said when it appears
+    assert squat.locator(".b-item-dose").text_content() == "3 x 50, rest 90 s"
+    assert card_doses(page) == ["3 x 50, rest 90 s"]
+    assert page.locator("[data-preview] .rc-dose").all_text_contents() == ["3 x 50, rest 90 s"]
+    assert query(page)["e"] == "goblet-squat.3x50.r90"
+    # leaving the box shows the number used; the reason stays until a number in range
+    reps.press("Tab")
+    assert reps.input_value() == "50" and reps.get_attribute("aria-invalid") is None
+    expect(squat.get_by_text(why)).to_be_visible()
+    reps.fill("12")
+    expect(squat.locator(".b-error:visible")).to_have_count(0)
+    assert reps.get_attribute("aria-describedby") is None
+    assert card_doses(page) == ["3 x 12, rest 90 s"]
+
+    sets = squat.get_by_role("spinbutton", name="Sets")
+    assert (sets.get_attribute("min"), sets.get_attribute("max")) == ("1", "10")
+    sets.fill("11")
+    expect(reason_of(page, sets)).to_contain_text("Sets go from 1 to 10: ")
+    assert card_doses(page) == ["10 x 12, rest 90 s"]
+    sets.fill("0")
+    expect(reason_of(page, sets)).to_have_text(
+        "Sets go from 1 to 10: a card needs at least 1 set. The card shows 1."
+    )
+    assert card_doses(page) == ["1 x 12, rest 90 s"]
+
+    squat.get_by_role("radio", name="Seconds", exact=True).check()
+    seconds = squat.get_by_role("spinbutton", name="Seconds", exact=True)
+    assert (seconds.get_attribute("min"), seconds.get_attribute("max")) == ("5", "300")
+    seconds.fill("3600")
+    expect(reason_of(page, seconds)).to_have_text(
+        "Seconds go from 5 to 300: holding for more than 5 minutes is endurance work"
+        " this card is not meant for. The card shows 300."
+    )
+    assert card_doses(page) == ["1 x 5 min, rest 90 s"]
+    seconds.fill("2")
+    expect(reason_of(page, seconds)).to_contain_text("under 5 seconds is too short to count")
+    assert card_doses(page) == ["1 x 5 s, rest 90 s"]
+
+    times = page.get_by_role("spinbutton", name="Times a week")
+    assert (times.get_attribute("min"), times.get_attribute("max")) == ("1", "7")
+    times.fill("9")
+    expect(reason_of(page, times)).to_have_text(
+        "Times a week go from 1 to 7: there are 7 days in a week. The card shows 7."
+    )
+    assert times.get_attribute("aria-invalid") == "true"
+    assert page.locator("#builder-card .rc-facts li").first.text_content() == "7× a week"
+    assert page.locator("#builder-card .rc-box").count() == 6 * 7
+
+    # an exercise's own dose always stands: the brisk walk's 20 minutes, and no more
+    library_region(page).get_by_role("button", name="Add Brisk walk", exact=True).click()
+    walk = item(page, "Brisk walk").get_by_role("spinbutton", name="Seconds", exact=True)
+    assert walk.get_attribute("max") == "1200"
+    walk.fill("1500")
+    expect(reason_of(page, walk)).to_have_text(
+        "Seconds go from 5 to 1200 for Brisk walk: its usual dose is the most this card prints."
+        " The card shows 1200."
+    )
+    assert card_doses(page)[-1] == "1 x 20 min, 5 times a week"
+
+
+def test_an_address_asking_for_too_much_is_brought_within_the_limits(page):
+    open_builder(
+        page, "?t=30&w=40&e=goblet-squat.10x999.r90,side-plank.99x3600s.s,brisk-walk.1x9999s"
+    )
+    assert card_doses(page) == [
+        "10 x 50, rest 90 s",
+        "10 x 5 min each side",
+        "1 x 20 min, 5 times a week",
+    ]
+    assert page.locator("#builder-card .rc-facts li").all_text_contents() == [
+        "7× a week",
+        f"about {page.locator('#builder-card .rc-facts strong').nth(1).text_content()} minutes",
+        "12 weeks",
+    ]
+    squat = item(page, "Goblet squat")
+    assert squat.get_by_role("spinbutton", name="Reps", exact=True).input_value() == "50"
+    assert squat.get_by_role("spinbutton", name="Sets").input_value() == "10"
+    assert page.get_by_role("spinbutton", name="Times a week").input_value() == "7"
+    expect(page.locator("[data-notice]")).to_contain_text(
+        "6 numbers in this link were out of range and were brought within it"
+    )
+    # the address now says what the card prints
+    assert query(page)["e"] == "goblet-squat.10x50.r90,side-plank.10x300s.s,brisk-walk.1x1200s"
+    assert (query(page)["t"], query(page)["w"]) == ("7", "12")
+
+
+def test_every_article_with_a_routine_opens_the_builder_with_its_exercises(page, demo_build):
+    out = demo_build[0]
+    articles = sorted(
+        path
+        for path in (out / "articles").glob("*/index.html")
+        if soup(path).select_one(".routine-callout")
+    )
+    assert len(articles) >= 5
+    for path in articles:
+        doc = soup(path)
+        featured = [h3.get_text(" ", strip=True) for h3 in doc.select(".feature-list h3")]
+        routine = doc.select_one("#routine-callout-title").get_text(strip=True)
+        assert featured, path
+        page.goto(page.base + "/" + path.parent.relative_to(out).as_posix() + "/")
+        callout = page.get_by_role("complementary", name=routine)
+        callout.get_by_role("link", name="Build your own routine from these exercises").click()
+        page.wait_for_selector(".b-item")
+        assert urlsplit(page.url).path == PATH
+        assert names(page, "list") == featured, path
+        assert names(page, "card") == featured
+        # the routine's title up to its colon: what follows ("3 exercises, ...") may stop being true
+        title = page.get_by_role("textbox", name="Title").input_value()
+        assert title == routine.split(":")[0].strip()
+        assert page.locator("[data-notice]").is_hidden()  # nothing left out, nothing clamped
+
+
+def test_an_article_without_its_own_exercise_list_opens_the_builder_with_the_routines(make_project):
+    article = MINIMAL["content/articles/back-pain.md"]
+    routine = MINIMAL["content/routines/back-basics.md"].replace(
+        "title: Back basics", "title: 'Back basics: two exercises'"
+    )
+    # the routine does bird dog first; the article lists the goblet squat first
+    squat_step = "  - exercise: goblet-squat\n    reps: 8\n"
+    bird_step = "  - exercise: bird-dog\n    note: Slow and steady\n"
+    routine = routine.replace(squat_step + bird_step, bird_step + squat_step)
+    without = article.replace(
+        "exercises:\n  - goblet-squat\n  - exercise: bird-dog\n"
+        "    why: Calm work for a sore back [@jones-2019-walking].\n",
+        "",
+    )
+    assert without != article and "bird-dog\n    note" in routine
+    root = make_project(
+        {
+            "content/routines/back-basics.md": routine,
+            "content/articles/back-pain.md": article,
+            "content/articles/no-list.md": without.replace(
+                "title: Lower back pain when running", "title: Back pain, briefly"
+            ),
+        }
+    )
+    build(root)
+    out = root / "site_output"
+
+    def builder_link(slug):
+        link = soup(out / "articles" / slug / "index.html").find(
+            "a", string="Build your own routine from these exercises"
+        )
+        parts = urlsplit(link["href"])
+        return parts.path, {key: values[0] for key, values in parse_qs(parts.query).items()}
+
+    assert builder_link("back-pain") == (
+        PATH,
+        {"title": "Back basics", "e": "goblet-squat,bird-dog"},
+    )
+    assert builder_link("no-list") == (PATH, {"title": "Back basics", "e": "bird-dog,goblet-squat"})
+
+
+def test_the_printed_card_carries_the_safety_block(page, library):
+    safety = library["safety"]
+    areas = {"lower-back", "knee", "hip", "achilles", "shin"}  # of these three exercises
+    open_builder(page, "?e=goblet-squat,eccentric-heel-drop,tibialis-raise")
+    wait_for_card_images(page)
+    page.emulate_media(media="print")
+    expect(page.locator("#builder")).to_be_hidden()
+    card = page.locator("#builder-card .rc")
+    expect(card).to_be_visible()
+    block = card.get_by_role("region", name="Safety")
+    expect(block).to_be_visible()
+    expect(block).to_contain_text("Pain during and after (0 is none, 10 the worst you can imagine)")
+    for band in safety["pain_guide"]:
+        expect(block).to_contain_text(f"{band['scores']} {band['label']}. {band['advice']}")
+    stop = block.locator(".rc-signs", has_text="Stop the session if you have:")
+    expect(stop.locator("li")).to_have_text(safety["stop"])
+    see = block.locator(".rc-signs", has_text="See a physiotherapist or doctor for:")
+    flags = [flag for area in sorted(areas) for flag in safety["red_flags"][area]]
+    shown = see.locator("li").all_text_contents()
+    assert shown[: len(safety["see_someone"])] == safety["see_someone"]
+    assert sorted(shown[len(safety["see_someone"]) :]) == sorted(flags)
+    assert "A snap or kick at the back of the heel" in " ".join(shown)  # the heel drop's Achilles
+    for area in set(safety["red_flags"]) - areas:
+        for flag in safety["red_flags"][area]:
+            assert flag not in shown
+    expect(card.locator(".rc-disclaimer")).to_have_text(safety["disclaimer"])
+    expect(card.locator(".rc-disclaimer")).to_be_visible()
+    # each exercise keeps its first warning cue
+    expect(card).to_contain_text(
+        "Take care: If the pain is at the heel bone itself, do not let the heel drop below the step"
+    )
+    page.emulate_media(media="null")  # back to no emulation: page.pdf prints in print media
+
+    # the on-screen preview shows the same block
+    preview = page.locator("[data-preview] .rc-safety")
+    expect(preview).to_be_visible()
+    assert preview.text_content() == page.locator("#builder-card .rc-safety").text_content()
+
+    # and so does the printed page, on one page
+    for paper in ("A4", "Letter"):
+        count, text = pdf_text(page.pdf(format=paper, print_background=True))
+        assert count == 1
+        for words in (
+            safety["pain_guide"][0]["advice"],
+            "Stop the session if you have:",
+            safety["stop"][0],
+            "See a physiotherapist or doctor for:",
+            safety["see_someone"][-1],
+            "A knee that swells, locks or gives way",
+            safety["disclaimer"],
+        ):
+            assert " ".join(words.split()) in text, words
+
+
+def test_builder_data_has_the_safety_block_and_every_part_of_the_dose(make_project):
+    """exercises.json: the site's [safety] (its defaults here, the disclaimer from [voice])
+    and the dose in the words of the site's cards."""
+    squat = MINIMAL["content/exercises/goblet-squat.md"].replace(
+        "  rest_seconds: 60\n",
+        "  rest_seconds: 60\n  hold_seconds: 2\n  tempo: 3-1-1\n"
+        "  effort: a weight you could lift 2-3 more times\n  times_per_week: 2\n",
+    )
+    site_toml = (
+        MINIMAL["content/site.toml"] + '\n[safety.red_flags]\nknee = ["A knee that locks"]\n'
+    )
+    root = make_project(
+        {"content/exercises/goblet-squat.md": squat, "content/site.toml": site_toml}
+    )
+    build(root)
+    data = json.loads((root / "site_output/routines/builder/exercises.json").read_text("utf-8"))
+    squat = next(ex for ex in data["exercises"] if ex["slug"] == "goblet-squat")
+    assert squat["dose"] == {
+        "sets": 3,
+        "reps": 10,
+        "seconds": None,
+        "per_side": False,
+        "rest_seconds": 60,
+        "hold_seconds": 2,
+        "tempo": "3-1-1",
+        "effort": "a weight you could lift 2-3 more times",
+        "times_per_week": 2,
+    }
+    assert squat["dose_text"] == (
+        "3 x 10, rest 60 s, hold 2 s, tempo 3-1-1, twice a week, "
+        "a weight you could lift 2-3 more times"
+    )
+    defaults = Safety()
+    assert data["safety"] == {
+        "pain_guide": [
+            {"scores": b.scores, "label": b.label, "advice": b.advice} for b in defaults.pain_guide
+        ],
+        "stop": list(defaults.stop),
+        "see_someone": list(defaults.see_someone),
+        "red_flags": {"knee": ["A knee that locks"]},
+        "disclaimer": Voice().disclaimer,
+    }
+
+
+# Every layout shift that input did not cause, added up (the Cumulative Layout Shift).
+LAYOUT_SHIFTS = (
+    """
+    window.__shift = 0;
+    new PerformanceObserver(list => { for (const e of list.getEntries()) """
+    + """
+        if (!e.hadRecentInput) window.__shift += e.value; })
+        .observe({type: 'layout-shift', buffered: true});
+"""
+)
+# The library arrives only when the test says so, as on a slow network: the page is painted
+# while it loads, then filled in.
+HELD_LIBRARY = """
+    const fetchNow = window.fetch.bind(window);
+    const arrived = new Promise(done => { window.__libraryArrives = done; });
+    window.fetch = (...args) => arrived.then(() => fetchNow(...args));
+"""
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_no_layout_shift_while_it_loads(site, width, height):
+    base, browser = site
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFTS)
+    page.add_init_script(HELD_LIBRARY)
+    page.goto(base + PATH + "?e=goblet-squat,bird-dog.2x30s.s.r45,heavy-calf-raise")
+    page.evaluate(TWO_FRAMES)
+    expect(page.get_by_text("Loading the exercise library…")).to_be_visible()
+    footer = page.evaluate("document.querySelector('.site-footer').getBoundingClientRect().top")
+    assert footer >= height  # the builder's box holds the rest of the screen while it loads
+    page.evaluate("window.__libraryArrives()")
+    page.wait_for_selector(".b-item")
+    page.wait_for_load_state("networkidle")
+    # bring every image in, one by one, and wait until each has loaded (not a fixed time)
+    page.evaluate("""async () => {
+        for (const img of document.images) {
+            img.scrollIntoView({block: 'center'});
+            await img.decode().catch(() => {});
+        }
+        window.scrollTo(0, document.body.scrollHeight);
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    }""")
+    page.wait_for_function("[...document.images].every(img => img.complete)")
+    assert names(page, "list") == ["Goblet squat", "Bird dog", "Heavy slow calf raise"]
+    shift = page.evaluate("window.__shift")
+    assert shift < 0.05, shift
+    context.close()
+
+
+def test_the_main_navigation_links_the_builder_on_every_kind_of_page(demo_build):
+    out = demo_build[0]
+
+    def first(pattern):
+        return next(path for path in sorted(out.glob(pattern)) if path.parent.name != "builder")
+
+    pages = {
+        "home": out / "index.html",
+        "article": out / "articles/lower-back-pain-running/index.html",
+        "articles": out / "articles/index.html",
+        "exercise": out / "exercises/goblet-squat/index.html",
+        "exercises": out / "exercises/index.html",
+        "routine": first("routines/*/index.html"),
+        "routines": out / "routines/index.html",
+        "builder": out / "routines/builder/index.html",
+        "author": first("authors/*/index.html"),
+        "authors": out / "authors/index.html",
+        "body area": first("body-areas/*/index.html"),
+        "topic": first("tags/*/index.html"),
+        "search": out / "search/index.html",
+        "page": out / "about/index.html",
+        "not found": out / "404.html",
+    }
+    for kind, path in pages.items():
+        nav = soup(path).select_one('nav[aria-label="Main"]')
+        link = nav.find("a", string="Build a routine")
+        assert link is not None and link["href"] == PATH, kind
+        current = {a.get_text(): a.get("aria-current") for a in nav.find_all("a")}
+        expected = {
+            "builder": {"Build a routine": "page"},
+            "routine": {"Routines": "true"},
+            "routines": {"Routines": "page"},
+        }.get(kind)
+        if expected is not None:
+            assert {k: v for k, v in current.items() if v} == expected, kind
+        else:
+            assert current["Build a routine"] is None, kind

@@ -104,6 +104,18 @@ def test_type_is_large_enough_to_read_from_a_metre(cards, demo_build):
             assert card.has(text, 10), (where, text)
 
 
+def test_every_reference_on_a_card_says_what_kind_of_study_it_was(cards, demo_build):
+    graph = demo_build[1].graph
+    for routine, size, level, card in cards:
+        context = card_context(graph, routine, size, level, "")
+        if not context["refs"]:
+            continue
+        for c in context["citations"]:
+            assert c.design_label, c.id  # every demo study has a design
+            assert card.has(f"{c.short_authors} ({c.study.year})", 9), (routine.slug, c.id)
+            assert card.has(c.design_label.lower(), 9), (routine.slug, size, c.design_label)
+
+
 def test_every_card_says_how_much_pain_is_fine_and_when_to_stop_or_see_someone(cards, demo_build):
     graph = demo_build[1].graph
     site = graph.config.safety
@@ -141,7 +153,7 @@ def test_every_exercise_keeps_its_first_warning_cue(cards, demo_build):
             if first:
                 warned += 1
                 assert card.has(f"Take care: {first}", 10), (routine.slug, size, first)
-    assert warned >= 4  # the heel drop's "sharp pain is not" among them
+    assert warned >= 4  # the heel drop's "pain is at the heel bone itself" among them
 
 
 def test_easier_and_harder_versions_are_on_the_card_where_set(cards, demo_build):
@@ -308,8 +320,21 @@ def test_new_dose_fields_reach_the_pages_and_steps(make_project, tmp_path):
     assert "A weight you could lift 2-3 more times" in page
     assert '<dt>Harder</dt><dd><a href="/exercises/bird-dog/">Bird dog</a>' in page
     routine_page = (out / "routines/back-basics/index.html").read_text()
-    assert "hold 2 s, tempo 3-1-1, twice a week" in routine_page
+    assert "hold 2\u00a0s, tempo 3-1-1, twice a week" in routine_page
     assert 'Harder:</strong> <a href="/exercises/bird-dog/">Bird dog</a>' in routine_page
+    # search engines read the whole dose too
+    squat_ld = json_ld(out / "exercises/goblet-squat/index.html")
+    assert squat_ld["yield"].startswith("3 x 10, rest 60 s, hold 2 s, tempo 3-1-1")
+    plan = json_ld(out / "routines/back-basics/index.html")
+    assert "Bird dog: 2 x 30 s each side, tempo 2-0-2" in plan["workload"]
+
+
+def json_ld(path) -> dict:
+    import json
+
+    from conftest import soup
+
+    return json.loads(soup(path).select_one('script[type="application/ld+json"]').string)
 
 
 def test_a_step_timed_in_seconds_drops_the_exercise_hold(make_project):

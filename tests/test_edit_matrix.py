@@ -948,9 +948,9 @@ def _(p):
 def _(p):
     p.replace(
         "templates/article.html",
-        '    {{ html[("articles", a.slug, "body")] | safe }}\n  </div>\n',
-        '    {{ html[("articles", a.slug, "body")] | safe }}\n  </div>\n'
-        '  <p class="summary-again wrap-narrow">In short: {{ a.meta.summary }}</p>\n',
+        "  {% if a.features %}\n",
+        '  <p class="summary-again wrap-narrow">In short: {{ a.meta.summary }}</p>\n'
+        "  {% if a.features %}\n",
     )
 
 

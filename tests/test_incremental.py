@@ -112,8 +112,8 @@ def test_template_edit_renders_the_pages_using_it(site):
     edit(
         root,
         "templates/exercise.html",
-        "<h1>{{ e.title }}</h1>",
-        '<h1 class="t">{{ e.title }}</h1>',
+        '<h1 data-pagefind-weight="10">{{ e.title }}</h1>',
+        '<h1 class="t" data-pagefind-weight="10">{{ e.title }}</h1>',
     )
     assert rebuild(root, memo) == {"/exercises/goblet-squat/", "/exercises/bird-dog/"}
     edit(
@@ -176,14 +176,15 @@ def test_a_template_error_in_a_worker_process_is_reported_at_its_line(tmp_path, 
     root = write_project(tmp_path / "site", {})
     article = root / "templates/article.html"
     lines = article.read_text().splitlines()
-    lines.insert(3, "{{ node.no_such_field }}")
+    at = lines.index("{% block main %}") + 1  # the first line inside the page's block
+    lines.insert(at, "{{ node.no_such_field }}")
     article.write_text("\n".join(lines) + "\n")
     monkeypatch.setattr(generator.render, "PARALLEL_FROM", 1)
     with pytest.raises(ContentErrors) as caught:
         compile_site(root, BuildOptions(pdf=False, workers=2), TODAY)
     [error] = [d.format() for d in caught.value.report.errors]
     assert (
-        error.startswith("templates/article.html:4: template error: ")
+        error.startswith(f"templates/article.html:{at + 1}: template error: ")
         and "(while rendering /articles/back-pain/)" in error
         and "no_such_field" in error
     )

@@ -20,6 +20,42 @@ def text_of(reader: PdfReader) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
+def assert_tagged(reader: PdfReader, title: str) -> None:
+    """What a screen reader needs of a PDF: a structure tree whose headings
+    and paragraphs cover every page, marked content, a language, a title
+    shown in the window."""
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root, "not a tagged PDF"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712  a pypdf BooleanObject
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title == title
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    roles, pages = set(), set()
+    page_ids = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+
+    def visit(element):
+        element = element.get_object()
+        if isinstance(element, list):
+            for kid in element:
+                visit(kid)
+            return
+        if not hasattr(element, "get"):
+            return
+        if "/S" in element:
+            roles.add(str(element["/S"]))
+        if "/Pg" in element:
+            pages.add(page_ids.get(element.raw_get("/Pg").idnum))
+        if "/K" in element:
+            visit(element["/K"])
+
+    top = root["/StructTreeRoot"]["/K"]
+    top = [kid.get_object() for kid in top] if isinstance(top, list) else [top.get_object()]
+    assert [str(element["/S"]) for element in top] == ["/Document"], "one top element"
+    visit(root["/StructTreeRoot"])
+    assert {"/H1", "/P"} <= roles, roles
+    assert pages == set(range(len(reader.pages))), "a page has no tagged content"
+
+
 def test_every_demo_card_is_one_page_of_the_right_size_with_its_content(demo_build):
     out, result = demo_build
     graph = result.graph
@@ -37,9 +73,7 @@ def test_every_demo_card_is_one_page_of_the_right_size_with_its_content(demo_bui
                 assert exercise.title in text
                 assert step.dose.text in text, (routine.slug, step.dose.text)
             assert f"prehab.example/routines/{routine.slug}" in text
-            assert reader.metadata.title == f"{routine.title}: printable routine card"
-            assert reader.trailer["/Root"]["/Lang"] == "en"
-            assert "/StructTreeRoot" in reader.trailer["/Root"], "card is not a tagged PDF"
+            assert_tagged(reader, f"{routine.title}: printable routine card")
 
 
 def test_routine_page_links_its_cards_with_their_sizes(demo_build):
@@ -58,12 +92,38 @@ def test_routine_page_links_its_cards_with_their_sizes(demo_build):
 
 def test_booklet_has_a_cover_and_one_page_per_routine(demo_build):
     out, result = demo_build
-    for size in SIZES:
+    for size, (width, height) in SIZES.items():
         reader = PdfReader(out / f"routines/routines-{size}.pdf")
-        assert len(reader.pages) == len(result.graph.routines) + 1
+        routines = result.graph.routines
+        assert len(reader.pages) == len(routines) + 1
         cover = " ".join(reader.pages[0].extract_text().split())
-        for routine in result.graph.routines:
+        for number, routine in enumerate(routines, start=1):
             assert " ".join(routine.title.split()) in cover
+            # each card's page says what its own PDF says
+            card = PdfReader(out / f"routines/{routine.slug}/{routine.slug}-{size}.pdf")
+            page = " ".join(reader.pages[number].extract_text().split())
+            assert page == " ".join(card.pages[0].extract_text().split())
+        for page in reader.pages:
+            assert abs(float(page.mediabox.width) - width) < 1
+            assert abs(float(page.mediabox.height) - height) < 1
+        assert_tagged(reader, "Prehab: every routine card")
+        # a bookmark per card, to jump to it in a PDF viewer
+        titles = [item.title for item in reader.outline if not isinstance(item, list)]
+        names = [r.title for r in routines]
+        assert [t for t in titles if t in names] == names
+
+
+def test_booklets_are_linked_from_the_routines_page_and_every_routine(demo_build):
+    from conftest import soup
+
+    out, result = demo_build
+    expected = {"/routines/routines-a4.pdf", "/routines/routines-letter.pdf"}
+    index = soup(out / "routines/index.html")
+    assert {a["href"] for a in index.select("a[href$='.pdf']")} == expected
+    assert index.select_one("a[href='/routines/builder/']"), "the builder is not linked"
+    for routine in result.graph.routines:
+        page = soup(out / f"routines/{routine.slug}/index.html")
+        assert expected <= {a["href"] for a in page.select(".booklet-links a")}
 
 
 def many_exercises(count: int) -> dict[str, str]:

@@ -42,9 +42,9 @@ def test_new_article_cannot_be_published_until_its_placeholders_are_replaced(mak
     assert build_errors(root) == [
         f"{ARTICLE}:5: 'summary' still holds the placeholder text from 'prehab new'; "
         "write one or two sentences that describe the article",
-        f"{ARTICLE}:16: 'Start with a short, reassuring opening.' is the placeholder text "
+        f"{ARTICLE}:18: 'Start with a short, reassuring opening.' is the placeholder text "
         "from 'prehab new'; write the article's opening here",
-        f"{ARTICLE}:20: 'Cite studies like this: `[@study-id]`, ...' is the placeholder "
+        f"{ARTICLE}:22: 'Cite studies like this: `[@study-id]`, ...' is the placeholder "
         "text from 'prehab new'; delete this line, which only shows how to cite studies "
         "and link pages, and write the section's text",
     ]
@@ -69,7 +69,7 @@ def test_a_sentence_edited_around_is_still_found_and_a_short_one_only_on_its_own
     )
     path.write_text(text + "\nThis is not a short bio.\n")
     lines = [line.split(":")[1] for line in build_errors(root)]
-    assert lines == ["5", "16", "20"]
+    assert lines == ["5", "18", "22"]
 
 
 @pytest.mark.parametrize("kind", ["exercise", "routine", "author", "page"])
@@ -100,8 +100,8 @@ def test_a_draft_with_placeholders_is_reported_but_still_previews(make_project):
     assert report.errors == []
     assert [(d.path, d.line, d.code) for d in report.warnings if d.code == "placeholder"] == [
         (ARTICLE, 5, "placeholder"),
-        (ARTICLE, 16, "placeholder"),
-        (ARTICLE, 20, "placeholder"),
+        (ARTICLE, 18, "placeholder"),
+        (ARTICLE, 22, "placeholder"),
     ]
 
 
@@ -118,11 +118,11 @@ def test_placeholders_uncommented_in_front_matter_are_found_too(make_project):
     path.write_text(text)
     errors = build_errors(root)
     assert (
-        f"{ARTICLE}:13: 'exercises[1].why' still holds the placeholder text from "
+        f"{ARTICLE}:15: 'exercises[1].why' still holds the placeholder text from "
         "'prehab new'; say why this exercise helps in this article" in errors
     )
     assert (
-        f"{ARTICLE}:16: 'hero.alt' still holds the placeholder text from 'prehab new'; "
+        f"{ARTICLE}:18: 'hero.alt' still holds the placeholder text from 'prehab new'; "
         "describe what the picture shows, for readers who cannot see it" in errors
     )
 

@@ -1,7 +1,9 @@
 """Standards and budgets over the demo build: every page passes the Nu Html
-Checker, axe-core finds no serious or critical accessibility violation in a
-real browser, an article loads under 100 KB before images, images cause no
-layout shift, and keyboard focus is visible."""
+Checker with no error and no warning, axe-core finds no accessibility
+violation of any impact (minor included) on every page type in a real
+browser, in light and dark, an article loads under 100 KB before images,
+images cause no layout shift, and keyboard focus is visible. (Lighthouse
+scores depend on the machine's speed, so they are `make audit`, not here.)"""
 
 from __future__ import annotations
 
@@ -13,25 +15,35 @@ from browser import chromium, static_server
 from conftest import REPO
 
 TOOLS = REPO / "tools" / "node_modules"
+# one page of every type
 AXE_PAGES = [
     "/",
+    "/articles/",
     "/articles/lower-back-pain-running/",
-    "/exercises/goblet-squat/",
-    "/routines/lower-back-strength/",
     "/exercises/",
+    "/exercises/goblet-squat/",
+    "/routines/",
+    "/routines/lower-back-strength/",
     "/routines/builder/",
     "/search/?q=knee",
+    "/about/",
+    "/authors/",
+    "/authors/maria-lindqvist/",
+    "/tags/",
+    "/tags/knee-pain/",
+    "/body-areas/",
+    "/body-areas/knee/",
+    "/404.html",
 ]
 
 
-def test_every_page_passes_the_nu_html_checker(demo_build):
+def test_every_page_passes_the_nu_html_checker_with_no_warning(demo_build):
     out, _ = demo_build
     result = subprocess.run(
         [
             "java",
             "-jar",
             str(TOOLS / "vnu-jar/build/dist/vnu.jar"),
-            "--errors-only",
             "--skip-non-html",
             "--format",
             "json",
@@ -42,10 +54,11 @@ def test_every_page_passes_the_nu_html_checker(demo_build):
         timeout=600,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    # errors, warnings (type "info", subType "warning") and unreadable files; plain info passes
     problems = [
-        f"{m['url'].split(str(out))[-1]}:{m.get('lastLine')}: {m['message']}"
+        f"{m.get('url', '').split(str(out))[-1]}:{m.get('lastLine')}: {m['type']} {m['message']}"
         for m in messages
-        if m["type"] == "error"
+        if m["type"] != "info" or m.get("subType") == "warning"
     ]
     assert problems == []
     assert len(list(out.rglob("*.html"))) > 50
@@ -59,20 +72,21 @@ def site(demo_build):
 
 @pytest.mark.parametrize("path", AXE_PAGES)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violations(site, path, scheme):
+def test_axe_finds_no_violation_of_any_impact(site, path, scheme):
     base, browser = site
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(base + path)
     page.wait_for_load_state("networkidle")
+    if "?q=" in path:  # the results themselves, not the empty page before them
+        page.wait_for_selector("#search-results li")
     page.add_script_tag(path=str(TOOLS / "axe-core/axe.min.js"))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
+    violations = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
     ]
-    assert serious == [], path
+    assert violations == [], path
     context.close()
 
 

@@ -142,9 +142,7 @@ def test_browser_follows_edits_errors_fixes_template_changes_and_deletions(proje
         page.wait_for_function("() => window.LiveReload !== undefined")
         template = project / "templates/exercise.html"
         template.write_text(
-            template.read_text().replace(
-                "<h1>{{ e.title }}</h1>", "<h1>{{ e.title }} (edited)</h1>"
-            )
+            template.read_text().replace("{{ e.title }}</h1>", "{{ e.title }} (edited)</h1>")
         )
         page.wait_for_function(
             "() => document.querySelector('h1').innerText === 'Bird dog (edited)'", timeout=WAIT_MS
@@ -453,7 +451,7 @@ def test_serve_never_goes_silent_on_template_errors_or_bugs(project, tmp_path):
 
         good_template = template.read_text()
         save_atomically(
-            template, good_template.replace("<h1>{{ e.title }}</h1>", "<h1>{{ e.title + 1 }}</h1>")
+            template, good_template.replace("{{ e.title }}</h1>", "{{ e.title + 1 }}</h1>")
         )
         page.wait_for_function(
             f"() => ({overlay})().includes('templates/exercise.html:')"

@@ -27,6 +27,7 @@ LIBRARIES = (
     "pydantic-core",
     "nh3",
     "pillow",
+    "resvg-py",
     "weasyprint",
     "pydyf",
     "tinycss2",

@@ -10,7 +10,6 @@ Nothing lists by hand what a card shows. Misses render in parallel."""
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..theme import THEME, theme_file
 from ..view import Reads, SiteView, Sources
 from .card import LEVELS, card_context
 from .pool import Exceeded, run_limited
-from .worker import CardJob, CardResult, render_card, render_single
+from .worker import CardJob, CardResult, prepare, render_card, render_cover
 
 SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 
@@ -131,8 +130,9 @@ def render_cards(
     progress=None,
     workers: int | None = None,
 ) -> CardsResult:
-    """Every card and the booklets. With `reuse` (an incremental.Reuse),
-    cards come from the cache when their key and the files they read match."""
+    """Every card (render_booklets then makes the booklets). With `reuse`
+    (an incremental.Reuse), cards come from the cache when their key and
+    the files they read match."""
     result = CardsResult()
     paths = _Paths(project)
     cache = reuse.cache("cards") if reuse else None
@@ -156,6 +156,8 @@ def render_cards(
             )
     if misses:
         import weasyprint  # noqa: F401  loaded once, here; every forked worker inherits it warm (the memory cap then counts rendering, not importing)
+
+        prepare(misses[0][1])  # the stylesheets too: parsed once, not once per card
 
         count = workers or min(len(misses), os.cpu_count() or 1)
         if progress:
@@ -224,9 +226,20 @@ def render_cards(
             url = card_url(node, card.size)
             result.outputs.append(Output(graph.urls.output_path(url), made.data))
             result.links.setdefault(card.slug, []).append(CardLink(card.size, url, made.level))
-    if not result.problems and graph.routines:
-        result.outputs.extend(_booklets(graph, env, result, paths, cache))
     return result
+
+
+def render_booklets(
+    graph: SiteGraph, env: jinja2.Environment, cards: CardsResult, project: Path, reuse=None
+) -> CardsResult:
+    """The cards and, when every card was made, the booklets of them."""
+    if cards.problems or not graph.routines:
+        return cards
+    made = CardsResult(list(cards.outputs), cards.links, list(cards.problems), cards.rendered)
+    made.cache_hits, made.keys = cards.cache_hits, cards.keys
+    cache = reuse.cache("cards") if reuse else None
+    made.outputs.extend(_booklets(graph, env, made, _Paths(project), cache))
+    return made
 
 
 def card_url(routine: Node, size: str) -> str:
@@ -270,9 +283,19 @@ def routine_cards(
     return views
 
 
+def booklet_links(graph: SiteGraph, cards: CardsResult) -> tuple[CardLink, ...]:
+    """The booklets a page may link: a size's, once every routine has its card."""
+    sizes = [{link.size for link in cards.links.get(r.slug, ())} for r in graph.routines]
+    return tuple(
+        CardLink(size, booklet_url(graph, size), 0)
+        for size in graph.config.pdf.page_sizes
+        if sizes and all(size in made for made in sizes)
+    )
+
+
 def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Output]:
     """Every card in one PDF per size, after a cover listing them: the cards'
-    own pages are reused, not rendered again."""
+    own pages (and their tags) are reused, not laid out again."""
     pages_by_url = {o.path: o.data for o in result.outputs}
     booklets, misses = [], []
     for size in graph.config.pdf.page_sizes:
@@ -283,9 +306,9 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
             stylesheet=paths.stylesheet.as_uri(),
         )
         cards = [
-            pages_by_url[graph.urls.output_path(link.url)]
-            for slug in (r.slug for r in graph.routines)
-            for link in result.links.get(slug, [])
+            (pages_by_url[graph.urls.output_path(link.url)], routine.title)
+            for routine in graph.routines
+            for link in result.links.get(routine.slug, [])
             if link.size == size
         ]
         key = cache.key("booklet", cover_html, *cards) if cache else ""
@@ -293,18 +316,8 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
         hit = cache.get(key) if cache else None
         booklets.append((path, key, hit[0] if hit else None))
         if not hit:
-            misses.append(
-                (
-                    cover_html,
-                    cards,
-                    f"{graph.config.title}: every routine card ({size})",
-                    graph.config.title,
-                    graph.config.language,
-                    paths.base_url,
-                    paths.allowed,
-                )
-            )
-    # one size per core: the cover's layout and the merge take seconds at 100 routines
+            misses.append((cover_html, cards, graph.config, paths.base_url, paths.allowed))
+    # one size per core: the cover's layout and the join take seconds at 100 routines
     if len(misses) > 1:
         with fork_pool(len(misses)) as pool:
             made = list(pool.map(_assemble, misses))
@@ -334,29 +347,12 @@ def _booklets(graph, env, result: CardsResult, paths: _Paths, cache) -> list[Out
 
 
 def _assemble(job) -> tuple[bytes, tuple, tuple]:
-    """The cover, rendered, then the cards' own pages, merged into one PDF;
-    with the files read and the URLs refused while rendering the cover."""
-    from pypdf import PdfReader, PdfWriter
+    """The cover, rendered, then the cards' own pages, joined into one tagged
+    PDF; with the files read and the URLs refused while rendering the cover."""
+    from .booklet import join_tagged  # pypdf, loaded only when a booklet is made
 
-    cover_html, cards, title, author, language, base_url, allowed = job
-    cover, refused, read = render_single(cover_html, base_url, allowed)
-    writer = PdfWriter()
-    for part in [cover] + cards:
-        writer.append(PdfReader(io.BytesIO(part)))
-    writer.add_metadata({"/Title": title, "/Author": author})
-    writer._root_object[_name("/Lang")] = _text(language)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), read, refused
-
-
-def _name(text):
-    from pypdf.generic import NameObject
-
-    return NameObject(text)
-
-
-def _text(text):
-    from pypdf.generic import TextStringObject
-
-    return TextStringObject(text)
+    cover_html, cards, config, base_url, allowed = job
+    cover, read, refused = render_cover(cover_html, base_url, allowed)
+    parts = [(cover, "Routine cards"), *cards]
+    title = f"{config.title}: every routine card"
+    return join_tagged(parts, title, config.title, config.language), read, refused

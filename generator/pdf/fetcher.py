@@ -47,6 +47,11 @@ class SafeFetcher(URLFetcher):
         self.refused.append(url)
         raise ValueError(f"prehab refused to fetch {url}")
 
+    def digest(self, path: str) -> str | None:
+        """The sha256 of an allowed file as it is now (None: not servable)."""
+        served = self._file(path)
+        return hashlib.sha256(served[0]).hexdigest() if served else None
+
     def _real(self, path) -> str | None:
         try:
             return self.gate.resolve(path)

@@ -53,7 +53,7 @@ class CardResult:
 
 
 def render_card(job: CardJob) -> CardResult:
-    from weasyprint import CSS, HTML  # imported here: a build without cards never loads WeasyPrint
+    from weasyprint import HTML  # imported here: a build without cards never loads WeasyPrint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetchingError
 
@@ -61,22 +61,15 @@ def render_card(job: CardJob) -> CardResult:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = SafeFetcher(tuple(Path(p) for p in job.allowed))
-    fonts = FontConfiguration()
-    # The stylesheets every layout links, parsed once. Given to WeasyPrint
-    # apart, they count as the reader's, beneath the page's own <style>: so
-    # only while that says no more than the page size, else as linked.
-    links = [STYLESHEET.findall(html) for html in job.layouts]
-    plain = all(PAGE_SIZE.fullmatch(style) for html in job.layouts for style in STYLE.findall(html))
-    same = bool(links) and all(found == links[0] for found in links)
-    shared = links[0] if plain and same else []
     try:
-        sheets = [CSS(url=url, url_fetcher=fetcher, font_config=fonts) for url in shared]
+        sheets, fonts = stylesheets(job, fetcher)
     except URLFetchingError as exc:  # unreadable: linked as they are, WeasyPrint goes without
         if str(exc).startswith("MemoryError"):  # over the memory cap (pool.py says so)
             raise MemoryError from exc
-        sheets = []
+        sheets, fonts = [], FontConfiguration()
     if fetcher.refused:
         return CardResult(None, 0, 0, tuple(dict.fromkeys(fetcher.refused)))
+    images = {}  # pictures decoded once for every layout tried
 
     count = len(job.layouts)
     about = [layout["about"] for layout in LEVELS] if count == len(LEVELS) else None
@@ -85,7 +78,7 @@ def render_card(job: CardJob) -> CardResult:
     def attempt(level: int) -> tuple[int, tuple[float, float] | None]:
         html = STYLESHEET.sub("", job.layouts[level]) if sheets else job.layouts[level]
         document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
-            pdf_variant="pdf/ua-1", stylesheets=sheets, font_config=fonts
+            pdf_variant="pdf/ua-1", stylesheets=sheets, font_config=fonts, cache=images
         )
         if fetcher.refused:
             raise _Refused(level, len(document.pages))
@@ -105,6 +98,51 @@ def render_card(job: CardJob) -> CardResult:
     if fetcher.refused:  # fetched while writing (attachments): refused all the same
         return CardResult(None, level, 1, tuple(dict.fromkeys(fetcher.refused)))
     return CardResult(data, level, 1, read=tuple(sorted(fetcher.read.items())), tries=tries)
+
+
+# Parsed stylesheets, kept per process: the parent parses them once before
+# forking the card workers (prepare), so no card parses them again. An entry
+# is used only while every file it read still has the same sha256.
+_SHEETS: dict[tuple[str, ...], tuple[list, object, dict[str, str]]] = {}
+
+
+def shared_links(layouts: tuple[str, ...]) -> list[str]:
+    """The stylesheets every layout links, to be given to WeasyPrint apart.
+    Given apart, they count as the reader's, beneath the page's own <style>:
+    so only while that says no more than the page size, else as linked."""
+    links = [STYLESHEET.findall(html) for html in layouts]
+    plain = all(PAGE_SIZE.fullmatch(style) for html in layouts for style in STYLE.findall(html))
+    same = bool(links) and all(found == links[0] for found in links)
+    return links[0] if plain and same else []
+
+
+def stylesheets(job: CardJob, fetcher) -> tuple[list, object]:
+    """The job's shared stylesheets, parsed (or from _SHEETS), and the font
+    configuration they were parsed with; what they read goes on `fetcher`."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    urls = tuple(shared_links(job.layouts))
+    held = _SHEETS.get(urls)
+    if held and all(fetcher.digest(path) == sha for path, sha in held[2].items()):
+        fetcher.read.update(held[2])
+        return held[0], held[1]
+    fonts = FontConfiguration()
+    before = dict(fetcher.read)
+    sheets = [CSS(url=url, url_fetcher=fetcher, font_config=fonts) for url in urls]
+    if not fetcher.refused:
+        _SHEETS[urls] = (sheets, fonts, {p: h for p, h in fetcher.read.items() if p not in before})
+    return sheets, fonts
+
+
+def prepare(job: CardJob) -> None:
+    """Parse the job's stylesheets in this process, for the workers it forks."""
+    from .fetcher import SafeFetcher
+
+    try:
+        stylesheets(job, SafeFetcher(tuple(Path(p) for p in job.allowed)))
+    except Exception:  # noqa: BLE001  the workers meet it again and report it
+        _SHEETS.clear()
 
 
 class _Refused(Exception):
@@ -182,16 +220,18 @@ def _heights(document) -> tuple[float, float] | None:
         return None
 
 
-def render_single(
+def render_cover(
     html: str, base_url: str, allowed: tuple[str, ...]
-) -> tuple[bytes, tuple[str, ...], tuple]:
-    """A document that may have any number of pages (the booklet's cover)."""
+) -> tuple[bytes, tuple, tuple[str, ...]]:
+    """A document that may have any number of pages (the booklet's cover),
+    with the files read and the URLs refused."""
     from weasyprint import HTML
 
     from .fetcher import SafeFetcher
 
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = SafeFetcher(tuple(Path(p) for p in allowed))
     data = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
         pdf_variant="pdf/ua-1"
     )
-    return data, tuple(fetcher.refused), tuple(sorted(fetcher.read.items()))
+    return data, tuple(sorted(fetcher.read.items())), tuple(fetcher.refused)

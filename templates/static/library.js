@@ -160,8 +160,6 @@
   });
 
   readUrl();
-  // Open on wide screens; on phones the closed panel keeps the exercises in view.
-  panel.open = !window.matchMedia || window.matchMedia("(min-width: 48rem)").matches;
-  form.hidden = false;
+  // Open on wide screens, closed on phones: set by the page before it is drawn (exercise_list.html).
   update();
 })();

@@ -5,7 +5,6 @@ const input = document.getElementById("search-q");
 const filtersBox = document.getElementById("search-filters");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
-const LABELS = { type: "Type", area: "Body area" };
 
 function el(tag, attrs = {}, text = "") {
   const node = document.createElement(tag);
@@ -31,25 +30,10 @@ function syncUrl(query, picked) {
 async function main() {
   const pagefind = await import(form.dataset.index);
   await pagefind.options({ baseUrl: form.dataset.base });
-  form.hidden = false;
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  const available = await pagefind.filters();
-  for (const name of Object.keys(LABELS)) {
-    const values = Object.keys(available[name] || {}).sort();
-    if (!values.length) continue;
-    const set = el("fieldset");
-    set.append(el("legend", {}, LABELS[name]));
-    for (const value of values) {
-      const id = `f-${name}-${value.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
-      const box = el("input", { type: "checkbox", name, value, id });
-      box.checked = params.getAll(name).includes(value);
-      const label = el("label", { for: id });
-      label.append(box, document.createTextNode(` ${value}`));
-      set.append(label);
-    }
-    filtersBox.append(set);
-  }
+  // The filters are on the page already (search.html): tick the ones the address asks for.
+  for (const box of filtersBox.querySelectorAll("input")) box.checked = params.getAll(box.name).includes(box.value);
 
   let run = 0;
   async function update() {

@@ -1,0 +1,91 @@
+"""Part of stage 3, resolve: an article's own words about a dose checked
+against the routine it recommends. The article page shows the routine's
+dose for every exercise the two share (one dose per exercise on a page), so
+a paragraph that names one of those exercises and gives it other numbers
+("3 x 10", "3 sets of 10", "10 to 20 minutes") would contradict the page:
+a warning at that line.
+
+Numbers are tied to the shared exercise named nearest to them in the same
+sentence (by its title or a [[slug]] link): "followed by a 10 to 20-minute
+brisk walk" is about the walk even where the sentence names another
+exercise first. Numbers in a sentence that names none are not read."""
+
+from __future__ import annotations
+
+import re
+
+from .diagnostics import WARNING, Diagnostic
+from .model import Dose, Node, SiteGraph
+
+SETS_REPS = re.compile(r"\b(\d{1,2})\s*(?:x|×|sets? of)\s*(\d{1,3})\b", re.I)
+MINUTES = re.compile(r"\b(\d{1,3})(?:\s*(?:to|-|–)\s*(\d{1,3}))?[\s-]*min(?:ute)?s?\b", re.I)
+
+
+def dose_word_warnings(graph: SiteGraph) -> list[Diagnostic]:
+    found = []
+    for article in graph.articles:
+        if ("routines", article.meta.routine) not in graph.by_key:
+            continue
+        routine = graph.get("routines", article.meta.routine)
+        featured = {f.exercise for f in article.features}
+        shared = {s.exercise: s.dose for s in routine.steps if s.exercise in featured}
+        # every exercise the page names can be the nearest, but only shared ones are checked
+        named = featured | {s.exercise for s in routine.steps}
+        names = {slug: graph.get("exercises", slug).title for slug in sorted(named)}
+        for line, said, slug in _numbers(article, names):
+            if slug in shared and not _agrees(said, shared[slug]):
+                found.append(_warning(article, routine, line, said[0], names[slug], shared[slug]))
+    return found
+
+
+SENTENCE_END = re.compile(r"[.!?]")
+# what every dose the patterns read contains: "min", "sets of", or a digit then "x" or "×"
+CLUES = (
+    "min",
+    "set of",
+    "sets of",
+    *(f"{d}{s}{x}" for d in "0123456789" for s in ("", " ") for x in "x×"),
+)
+
+
+def _numbers(node: Node, names: dict[str, str]):
+    """(file line, match, slug) for each dose-like number in the body with the
+    exercise named nearest to it in its sentence (none named: left out)."""
+    text = node.body.markdown
+    low = text.lower()
+    if not any(word in low for word in CLUES):  # most bodies give no dose: a quick look
+        return
+    said = [m for pattern in (SETS_REPS, MINUTES) for m in pattern.finditer(text)]
+    if not said:  # most bodies give no numbers: nothing more to read
+        return
+    by_name = {title.lower(): slug for slug, title in names.items()}
+    by_name |= {f"[[{slug}": slug for slug in names}
+    named = re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+    for match in sorted(said, key=lambda m: m.start()):
+        start = max((m.end() for m in SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        end = SENTENCE_END.search(text, match.end())
+        mentions = list(named.finditer(low, start, end.end() if end else len(text)))
+        if not mentions:
+            continue
+        nearest = min(mentions, key=lambda m: max(m.start() - match.end(), match.start() - m.end()))
+        line = node.body.first_line + text.count("\n", 0, match.start())
+        yield line, match, by_name[nearest[0]]
+
+
+def _agrees(said: re.Match, dose: Dose) -> bool:
+    if said.re is SETS_REPS:
+        return dose.reps is not None and (int(said[1]), int(said[2])) == (dose.sets, dose.reps)
+    low, high = int(said[1]), int(said[2] or said[1])
+    return dose.seconds is not None and low == high == dose.seconds / 60
+
+
+def _warning(article: Node, routine: Node, line: int, said: str, name: str, dose: Dose):
+    return Diagnostic(
+        article.path,
+        line,
+        f"the text gives '{said}' for {name}, but the routine '{routine.slug}' this article "
+        f"recommends gives {dose.text}, which is what the page shows; make the text agree "
+        "with the routine (or change the routine's dose)",
+        severity=WARNING,
+        code="dose-disagrees",
+    )

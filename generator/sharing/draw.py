@@ -1,0 +1,244 @@
+"""Drawing one share picture (part of generator/sharing): the page's title,
+label and site name in DejaVu Sans Bold beside its picture (an SVG
+rasterised by resvg, or a photo, cropped to fill the right-hand panel,
+centred), composed with Pillow into a 1200 x 630 PNG. A pure function of
+its `Job` and `LAYOUT`: the same values, the same bytes (no PNG metadata,
+fixed compression; a picture without a photo in it is stored with a
+256-colour palette, half the bytes and a third of the time).
+
+Title rule: the title wraps on spaces at the largest size at which it fits
+on at most three lines, balanced (as even lines as that many allow); at the
+smallest size, words that do not fit on the third line are dropped and the
+line ends with "…". A single word too wide for a whole line at the
+smallest size is the only thing ever cut inside a word, and it too ends
+with "…". The label and the site name are one line each, cut with "…"."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Every constant of the drawing, in pixels and theme colours (part of each cache key)."""
+
+    size: tuple[int, int] = (1200, 630)
+    panel: int = 540  # the picture's width on the right; the text has the rest
+    pad: int = 64
+    title_sizes: tuple[int, ...] = (64, 60, 56, 52, 48, 44)
+    max_lines: int = 3
+    line_height: float = 1.18
+    label_size: int = 24
+    site_size: int = 32
+    mark_size: int = 48
+    teal: str = "#0f5257"
+    teal_light: str = "#176a70"
+    sand: str = "#f2e8dc"
+    paper: str = "#fffdf9"
+    orange: str = "#e07a3f"
+    ink: str = "#1d2a30"
+    compress_level: int = 6
+    palette: int = 256  # colours of a picture without a photo in it
+    # the brand mark of templates/base.html, in two colours
+    mark: str = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="{s}" height="{s}">'
+        '<circle cx="16" cy="16" r="15" fill="{circle}"/><path d="M9 20c3-1 4-6 7-6s3 5 7 4" '
+        'stroke="{wave}" stroke-width="2.6" fill="none" stroke-linecap="round"/></svg>'
+    )
+
+
+LAYOUT = Layout()
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything `draw()` draws from (with LAYOUT): the cache key is made of it."""
+
+    title: str
+    label: str
+    site: str
+    picture: bytes | None  # cleaned SVG or image file bytes
+    svg: bool
+    font: str  # the font file's path (its bytes' hash goes into the key beside)
+
+
+def draw_chunk(jobs: list[Job]) -> list[tuple[bytes, str | None]]:
+    memo: dict[tuple, object] = {}
+    return [draw(job, memo) for job in jobs]
+
+
+def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
+    """The PNG, and why the page's picture could not be drawn in it. `memo`
+    keeps what pictures of one chunk share: fonts, marks, backgrounds."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    def once(key: tuple, make):
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
+
+    def font(size: int):
+        return once(
+            ("font", size),
+            lambda: ImageFont.truetype(job.font, size, layout_engine=ImageFont.Layout.BASIC),
+        )
+
+    L = LAYOUT
+    background, text_width, problem = once(
+        ("background", job.picture, job.svg), lambda: _background(job)
+    )
+    canvas = background.copy()
+    draw = ImageDraw.Draw(canvas)
+    top = L.pad
+    if job.label:
+        small = font(L.label_size)
+        label = _fit_line(job.label.upper(), small, text_width - 32)
+        box = (L.pad, top, L.pad + small.getlength(label) + 32, top + L.label_size + 24)
+        draw.rounded_rectangle(box, radius=(box[3] - box[1]) // 2, fill=L.orange)
+        draw.text((L.pad + 16, top + 12), label, font=small, fill=L.ink)
+        top = box[3]
+    size, lines = title_lines(job.title, font, text_width)
+    step = round(size * L.line_height)
+    footer = L.size[1] - L.pad - L.mark_size
+    y = top + (footer - top - step * len(lines)) // 2
+    for line in lines:
+        draw.text((L.pad, y), line, font=font(size), fill=L.sand)
+        y += step
+    site = _fit_line(job.site, font(L.site_size), text_width - L.mark_size - 16)
+    middle = footer + L.mark_size // 2
+    draw.text(
+        (L.pad + L.mark_size + 16, middle), site, font=font(L.site_size), fill=L.sand, anchor="lm"
+    )
+    if job.picture is None or job.svg or problem:  # flat colours: a palette loses nothing seen
+        canvas = canvas.quantize(L.palette, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    canvas.save(out, "PNG", compress_level=L.compress_level)  # no text chunks, no time
+    return out.getvalue(), problem
+
+
+def _background(job: Job):
+    """The picture's part of the drawing, and the brand mark: (canvas, the
+    text's width, why the picture could not be drawn)."""
+    from PIL import Image
+
+    L = LAYOUT
+    width, height = L.size
+    canvas = Image.new("RGB", L.size, L.teal)
+    picture, problem = None, None
+    if job.picture is not None:
+        try:
+            picture = _fitted(job, (L.panel, height))
+        except (ValueError, OSError, ET.ParseError) as exc:
+            problem = str(exc)
+    if picture is not None:
+        canvas.paste(Image.new("RGB", (L.panel, height), L.paper), (width - L.panel, 0))
+        canvas.paste(picture, (width - L.panel, 0), picture)
+        text_width = width - L.panel - 2 * L.pad
+    else:  # the brand mark, large, where a picture would be
+        big = _mark(round(height * 0.9), L.teal_light, L.teal)
+        canvas.paste(big, (width - round(height * 0.72), round(height * 0.05)), big)
+        text_width = width - round(height * 0.72) - 2 * L.pad
+    small = _mark(L.mark_size, L.sand, L.teal)
+    canvas.paste(small, (L.pad, height - L.pad - L.mark_size), small)
+    return canvas, text_width, problem
+
+
+def _fitted(job: Job, box: tuple[int, int]):
+    """The picture cropped to fill `box` (centred), as RGBA."""
+    from PIL import Image, ImageOps
+
+    if not job.svg:
+        with Image.open(io.BytesIO(job.picture)) as image:
+            return ImageOps.fit(image.convert("RGBA"), box, Image.LANCZOS)
+    return _svg_image(_sized_svg(job.picture, box), job.font)
+
+
+def _sized_svg(data: bytes, box: tuple[int, int]) -> str:
+    """The SVG drawn at `box`, filling it: its viewBox kept (or made from its
+    width and height), sliced to the box's shape."""
+    root = ET.fromstring(data)
+    if not root.get("viewBox"):
+        w, h = (re.sub(r"[^0-9.]", "", root.get(k, "") or "") for k in ("width", "height"))
+        if not (w and h):
+            raise ValueError("the SVG has neither a viewBox nor a width and height")
+        root.set("viewBox", f"0 0 {w} {h}")
+    root.set("width", str(box[0]))
+    root.set("height", str(box[1]))
+    root.set("preserveAspectRatio", "xMidYMid slice")
+    return ET.tostring(root, encoding="unicode")
+
+
+def _svg_image(svg: str, font: str):
+    import resvg_py
+    from PIL import Image
+
+    fonts = [font] if font else None  # text in an SVG: DejaVu, never whatever the system has
+    png = resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True, font_files=fonts)
+    with Image.open(io.BytesIO(bytes(png))) as image:
+        return image.convert("RGBA")
+
+
+def _mark(size: int, circle: str, wave: str):
+    return _svg_image(LAYOUT.mark.format(s=size, circle=circle, wave=wave), "")
+
+
+def title_lines(title: str, font, width: int) -> tuple[int, list[str]]:
+    """The largest title size whose lines fit, and the lines (the rule: module docstring)."""
+    words = title.split()
+    for size in LAYOUT.title_sizes:
+        lines = _wrap(words, font(size), width)
+        if lines is not None and len(lines) <= LAYOUT.max_lines:
+            return size, _balanced(words, font(size), width, lines)
+    size = LAYOUT.title_sizes[-1]
+    face = font(size)
+    words = [_fit_line(w, face, width) for w in words]
+    lines = _wrap(words, face, width) or []
+    if len(lines) > LAYOUT.max_lines:
+        kept = lines[: LAYOUT.max_lines]
+        last = kept[-1].split()
+        while len(last) > 1 and face.getlength(" ".join(last) + ELLIPSIS) > width:
+            last.pop()
+        kept[-1] = _fit_line(" ".join(last).rstrip(",;:.") + ELLIPSIS, face, width)
+        lines = kept
+    return size, lines
+
+
+def _balanced(words: list[str], face, width: int, lines: list[str]) -> list[str]:
+    """The same number of lines, as even as they go (no word left alone on
+    the last line): wrapped at the narrowest width that still gives as many."""
+    low, high = 1, width
+    while low < high:
+        middle = (low + high) // 2
+        tried = _wrap(words, face, middle)
+        if tried is not None and len(tried) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return _wrap(words, face, low) or lines
+
+
+def _wrap(words: list[str], face, width: int) -> list[str] | None:
+    """Greedy lines of `words` no wider than `width`; None when a word alone is wider."""
+    lines: list[str] = []
+    for word in words:
+        if face.getlength(word) > width:
+            return None
+        if lines and face.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit_line(text: str, face, width: int) -> str:
+    """`text`, or as much of it as fits with "…" after it."""
+    if face.getlength(text) <= width:
+        return text
+    while text and face.getlength(text + ELLIPSIS) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
