@@ -70,7 +70,7 @@ def page_specs(graph: SiteGraph) -> list[PageSpec]:
     cfg, urls = graph.config, graph.urls
     specs = [PageSpec(urls.home(), "home.html", cfg.title, cfg.description, {}, kind="home")]
     for node in graph.by_key.values():
-        image, alt = _node_image(node)
+        image, alt = node_image(node)
         specs.append(
             PageSpec(
                 node.url,
@@ -188,7 +188,8 @@ def _summary(node: Node) -> str:
     return node.meta.summary or node.title
 
 
-def _node_image(node: Node) -> tuple[str | None, str | None]:
+def node_image(node: Node) -> tuple[str | None, str | None]:
+    """The picture a page shows of itself (hero, exercise image, author photo), with its alt."""
     meta = node.meta
     if node.kind == "articles" and meta.hero:
         return meta.hero.image, meta.hero.alt

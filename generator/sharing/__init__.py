@@ -28,7 +28,7 @@ from ..diagnostics import WARNING, Diagnostic
 from ..files import Gate, Limit, Refusal
 from ..forking import map_in_workers
 from ..model import Output, SiteGraph
-from ..page_specs import PageSpec, page_specs
+from ..page_specs import PageSpec, node_image, page_specs
 from ..svg_clean import UnsafeSvg, clean_svg
 from .draw import LAYOUT, Job, draw_chunk
 
@@ -116,16 +116,10 @@ def share_card(spec: PageSpec, graph) -> ShareCard | None:
 
 
 def _picture(node, graph) -> tuple[str | None, str | None]:
-    meta = node.meta
-    if node.kind == "articles" and meta.hero:
-        return meta.hero.image, meta.hero.alt
-    if node.kind == "exercises" and meta.image:
-        return meta.image.src, meta.image.alt
-    if node.kind == "authors" and meta.photo:
-        return meta.photo.src, meta.photo.alt
+    """The page's own picture (page_specs.node_image); a routine shows its first exercise's."""
     if node.kind == "routines" and node.steps:
         return _picture(graph.get("exercises", node.steps[0].exercise), graph)
-    return None, None
+    return node_image(node)
 
 
 def share_alt(card: ShareCard, site: str) -> str:
