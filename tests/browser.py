@@ -49,3 +49,17 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def load_every_image(page) -> None:
+    """Bring every image of the page in, one by one (lazy ones too), and wait
+    until each has loaded: a wait on the page itself, not a fixed time."""
+    page.evaluate("""async () => {
+        for (const img of document.images) {
+            img.scrollIntoView({block: 'center'});
+            await img.decode().catch(() => {});
+        }
+        window.scrollTo(0, document.body.scrollHeight);
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    }""")
+    page.wait_for_function("[...document.images].every(img => img.complete)")

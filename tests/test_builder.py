@@ -13,7 +13,7 @@ import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import chromium, static_server
+from browser import chromium, load_every_image, static_server
 from conftest import MINIMAL, build, soup
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -836,16 +836,7 @@ def test_no_layout_shift_while_it_loads(site, width, height):
     page.evaluate("window.__libraryArrives()")
     page.wait_for_selector(".b-item")
     page.wait_for_load_state("networkidle")
-    # bring every image in, one by one, and wait until each has loaded (not a fixed time)
-    page.evaluate("""async () => {
-        for (const img of document.images) {
-            img.scrollIntoView({block: 'center'});
-            await img.decode().catch(() => {});
-        }
-        window.scrollTo(0, document.body.scrollHeight);
-        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-    }""")
-    page.wait_for_function("[...document.images].every(img => img.complete)")
+    load_every_image(page)
     assert names(page, "list") == ["Goblet squat", "Bird dog", "Heavy slow calf raise"]
     shift = page.evaluate("window.__shift")
     assert shift < 0.05, shift

@@ -11,7 +11,7 @@ import json
 import subprocess
 
 import pytest
-from browser import chromium, static_server
+from browser import chromium, load_every_image, static_server
 from conftest import REPO
 
 TOOLS = REPO / "tools" / "node_modules"
@@ -109,16 +109,7 @@ def test_an_article_loads_under_100_kb_before_images_with_no_layout_shift(site):
     )
     page.goto(base + "/articles/lower-back-pain-running/")
     page.wait_for_load_state("networkidle")
-    # bring every lazy image in, one by one, and wait until each has loaded (not a fixed time)
-    page.evaluate("""async () => {
-        for (const img of document.images) {
-            img.scrollIntoView({block: 'center'});
-            await img.decode().catch(() => {});
-        }
-        window.scrollTo(0, document.body.scrollHeight);
-        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-    }""")
-    page.wait_for_function("[...document.images].every(img => img.complete)")
+    load_every_image(page)
     before_images = sum(size for kind, size in sizes.values() if kind != "image")
     assert before_images < 100_000, sizes
     assert page.evaluate("window.__shift") == 0
