@@ -11,7 +11,7 @@ Nothing lists by hand what a card shows. Misses render in parallel."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -235,8 +235,8 @@ def render_booklets(
     """The cards and, when every card was made, the booklets of them."""
     if cards.problems or not graph.routines:
         return cards
-    made = CardsResult(list(cards.outputs), cards.links, list(cards.problems), cards.rendered)
-    made.cache_hits, made.keys = cards.cache_hits, cards.keys
+    # a copy with its own lists (the booklets add outputs, or problems), every other field as it is
+    made = replace(cards, outputs=list(cards.outputs), problems=list(cards.problems))
     cache = reuse.cache("cards") if reuse else None
     made.outputs.extend(_booklets(graph, env, made, _Paths(project), cache))
     return made
