@@ -133,11 +133,13 @@ def test_search_filters_by_type_and_area_and_keeps_them_in_the_url(site):
     page.locator(".search-result").first.wait_for(timeout=15000)
     page.get_by_role("checkbox", name="Exercise").check()
     page.wait_for_function("() => location.search.includes('type=Exercise')")
+    # The results are redrawn after the filter changes: wait until the new list is there,
+    # because an empty list between two draws would pass an "every result" check.
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.search-result .kind')]"
-        ".every(k => k.textContent === 'Exercise')"
+        "() => { const kinds = [...document.querySelectorAll('.search-result .kind')];"
+        " return kinds.length > 0 && kinds.every(k => k.textContent === 'Exercise'); }",
+        timeout=15000,
     )
-    assert page.locator(".search-result").count() >= 1
     page.reload()
     page.locator(".search-result").first.wait_for(timeout=15000)
     assert page.get_by_role("checkbox", name="Exercise").is_checked()

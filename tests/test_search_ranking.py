@@ -77,6 +77,10 @@ def test_type_and_body_area_are_filters_not_excerpt_text(search):
     assert areas.get_by_role("checkbox", name="Knee").count() == 1
     page.get_by_role("checkbox", name="Knee").check()
     page.wait_for_function("() => location.search.includes('area=Knee')")
-    page.wait_for_timeout(200)
-    hits = page.eval_on_selector_all(".search-result h2 a", "els => els.map(e => e.pathname)")
-    assert hits and "/articles/achilles-pain/" not in hits
+    # the list is redrawn after the filter changes; wait for the filtered one (or time out)
+    page.wait_for_function(
+        "() => { const hits = [...document.querySelectorAll('.search-result h2 a')]"
+        ".map(a => a.pathname);"
+        " return hits.length > 0 && !hits.includes('/articles/achilles-pain/'); }",
+        timeout=15000,
+    )
