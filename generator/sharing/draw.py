@@ -4,7 +4,10 @@ rasterised by resvg, or a photo, cropped to fill the right-hand panel,
 centred), composed with Pillow into a 1200 x 630 PNG. A pure function of
 its `Job` and `LAYOUT`: the same values, the same bytes (no PNG metadata,
 fixed compression; a picture without a photo in it is stored with a
-256-colour palette, half the bytes and a third of the time).
+256-colour palette, half the bytes and a third of the time). The palette is
+made once per background (its own colours, plus the blends of each text
+colour with what it is drawn on), so each picture is only mapped to it, not
+quantised anew: 1 ms instead of 8.
 
 Title rule: the title wraps on spaces at the largest size at which it fits
 on at most three lines, balanced (as even lines as that many allow); at the
@@ -42,8 +45,9 @@ class Layout:
     paper: str = "#fffdf9"
     orange: str = "#e07a3f"
     ink: str = "#1d2a30"
-    compress_level: int = 6
-    palette: int = 256  # colours of a picture without a photo in it
+    compress_level: int = 3  # 2 ms a picture at 20 KB; 6 takes 4.6 ms for 16 KB
+    palette: int = 224  # a background's own colours, in a picture without a photo in it
+    blends: int = 16  # steps between each text colour and what it is drawn on
     # the brand mark of templates/base.html, in two colours
     mark: str = (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="{s}" height="{s}">'
@@ -75,7 +79,7 @@ def draw_chunk(jobs: list[Job]) -> list[tuple[bytes, str | None]]:
 def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
     """The PNG, and why the page's picture could not be drawn in it. `memo`
     keeps what pictures of one chunk share: fonts, marks, backgrounds."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     def once(key: tuple, make):
         if key not in memo:
@@ -83,13 +87,10 @@ def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
         return memo[key]
 
     def font(size: int):
-        return once(
-            ("font", size),
-            lambda: ImageFont.truetype(job.font, size, layout_engine=ImageFont.Layout.BASIC),
-        )
+        return once(("font", size), lambda: _Face(job.font, size))
 
     L = LAYOUT
-    background, text_width, problem = once(
+    background, text_width, problem, palette = once(
         ("background", job.picture, job.svg), lambda: _background(job)
     )
     canvas = background.copy()
@@ -100,30 +101,52 @@ def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
         label = _fit_line(job.label.upper(), small, text_width - 32)
         box = (L.pad, top, L.pad + small.getlength(label) + 32, top + L.label_size + 24)
         draw.rounded_rectangle(box, radius=(box[3] - box[1]) // 2, fill=L.orange)
-        draw.text((L.pad + 16, top + 12), label, font=small, fill=L.ink)
+        draw.text((L.pad + 16, top + 12), label, font=small.face, fill=L.ink)
         top = box[3]
     size, lines = title_lines(job.title, font, text_width)
     step = round(size * L.line_height)
     footer = L.size[1] - L.pad - L.mark_size
     y = top + (footer - top - step * len(lines)) // 2
     for line in lines:
-        draw.text((L.pad, y), line, font=font(size), fill=L.sand)
+        draw.text((L.pad, y), line, font=font(size).face, fill=L.sand)
         y += step
     site = _fit_line(job.site, font(L.site_size), text_width - L.mark_size - 16)
     middle = footer + L.mark_size // 2
     draw.text(
-        (L.pad + L.mark_size + 16, middle), site, font=font(L.site_size), fill=L.sand, anchor="lm"
+        (L.pad + L.mark_size + 16, middle),
+        site,
+        font=font(L.site_size).face,
+        fill=L.sand,
+        anchor="lm",
     )
-    if job.picture is None or job.svg or problem:  # flat colours: a palette loses nothing seen
-        canvas = canvas.quantize(L.palette, method=Image.Quantize.FASTOCTREE)
+    if palette is not None:  # flat colours: a palette loses nothing seen
+        canvas = canvas.quantize(palette=palette, dither=Image.Dither.NONE)
     out = io.BytesIO()
     canvas.save(out, "PNG", compress_level=L.compress_level)  # no text chunks, no time
     return out.getvalue(), problem
 
 
+class _Face:
+    """A font at one size that remembers the width of every text it measured
+    (the title rule measures the same lines many times)."""
+
+    def __init__(self, path: str, size: int):
+        from PIL import ImageFont
+
+        self.face = ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+        self.widths: dict[str, float] = {}
+
+    def getlength(self, text: str) -> float:
+        width = self.widths.get(text)
+        if width is None:
+            width = self.widths[text] = self.face.getlength(text)
+        return width
+
+
 def _background(job: Job):
     """The picture's part of the drawing, and the brand mark: (canvas, the
-    text's width, why the picture could not be drawn)."""
+    text's width, why the picture could not be drawn, the palette of a
+    picture without a photo in it or None)."""
     from PIL import Image
 
     L = LAYOUT
@@ -145,7 +168,32 @@ def _background(job: Job):
         text_width = width - round(height * 0.72) - 2 * L.pad
     small = _mark(L.mark_size, L.sand, L.teal)
     canvas.paste(small, (L.pad, height - L.pad - L.mark_size), small)
-    return canvas, text_width, problem
+    flat = job.picture is None or job.svg or problem
+    return canvas, text_width, problem, _palette(canvas) if flat else None
+
+
+def _palette(background):
+    """A palette image for pictures drawn on `background`: its own colours,
+    then each text colour blended in steps with the colour it is drawn on
+    (sand on teal for the title and site name, ink on orange for the label)."""
+    from PIL import Image
+
+    L = LAYOUT
+    own = background.quantize(L.palette, method=Image.Quantize.FASTOCTREE)
+    colours = own.getpalette()[: 3 * L.palette]
+    colours += [0] * (3 * L.palette - len(colours))
+    for text, under in ((L.sand, L.teal), (L.ink, L.orange)):
+        a, b = _rgb(text), _rgb(under)
+        for step in range(L.blends):
+            t = step / (L.blends - 1)
+            colours += [round(b[i] + (a[i] - b[i]) * t) for i in range(3)]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(colours)
+    return palette
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _fitted(job: Job, box: tuple[int, int]):
