@@ -1,69 +1,132 @@
-"""prehab next to Hugo and Pelican on the same articles, in one run.
+"""prehab next to Hugo, Pelican and the Python-Markdown floor on the same articles, in one run.
 
     python bench/compare.py [--sizes 1000 4000] [--runs 3] [--scaling 250 1000 4000 16000] [--smoke]
 
-For each N it writes the seeded corpus (bench/corpus.py) as a prehab
-publication and the same articles as plain Markdown for Hugo (Debian's
-`hugo`, layouts in bench/hugo/) and Pelican (its own venv under
-bench/.venv-pelican), then times, as medians of --runs: a cold build, a
+For each N it writes the seeded corpus (bench/corpus.py: N articles, N/10
+exercises, N/40 routines) as a prehab project and the same articles as plain
+Markdown for Hugo (Debian's `hugo`, layouts in bench/hugo/) and Pelican (its
+own venv under bench/.venv-pelican, a copy of its default theme). Every time
+is wall-clock seconds and every memory figure the peak resident set of the
+largest process of the command (GNU time's %M), both measured by /usr/bin/time.
+
+The table, as medians of --runs: a cold build (cache and output removed), a
 rebuild with nothing changed, a rebuild after changing one article, one
-exercise (prehab only) and one template; and peak memory (GNU time). It
-prints a table with ratios prehab/Hugo and prehab/Pelican, prehab's time by
-stage, and (with --scaling) prehab's cold build at each size."""
+exercise (prehab only) and one template, and the cold build's peak memory.
+prehab builds with --no-search --no-pdf there, as the others make no search
+index or PDFs. The floor (bench/floor.py: every body converted by plain
+Python-Markdown on all cores, nothing written) has a cold time and memory.
+Ratios prehab/floor, prehab/Hugo and prehab/Pelican are printed with the
+issue's targets, met or not met as computed from the numbers.
+
+Then, one run each: a cold build with search on (its "search index" stage,
+and Pagefind run alone on a copy of that site: its seconds and peak memory
+against Hugo's whole cold build); prehab's time by stage (--timings) for the
+cold and the one-article builds; a cold build with PDF cards (the "pdf cards"
+stage per card rendered); and with --scaling, prehab's cold build at each
+size, with the growth in time and memory between the two largest sizes."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
 
 PELICAN_VENV = HERE / ".venv-pelican"
+PREHAB = [sys.executable, "-m", "generator", "build"]
+COMPARABLE = ["--no-search", "--no-pdf", "--timings"]
 PLAIN_SYNTAX = [
     (re.compile(r"\[\[([^\]|]+)\|([^\]]+)\]\]"), r"\2"),
     (re.compile(r"\[\[([^\]]+)\]\]"), r"\1"),
     (re.compile(r"\s*\[@[^\]]+\]"), ""),
 ]
+ROWS = {
+    "cold": "cold build",
+    "unchanged": "nothing changed",
+    "article": "one article changed",
+    "exercise": "one exercise changed",
+    "template": "one template change",
+}
+TOOLS = ("prehab", "hugo", "pelican", "floor")
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """(seconds, peak kB) of one command, measured by GNU time."""
+@dataclass
+class Run:
+    """One command's wall-clock seconds, peak kB and standard output."""
+
+    seconds: float
+    kb: int
+    stdout: str
+
+    @property
+    def mb(self) -> float:
+        return self.kb / 1024
+
+    def stages(self) -> str:
+        lines = [line for line in self.stdout.splitlines() if line.startswith("stages: ")]
+        return lines[-1].removeprefix("stages: ") if lines else "(no stages line)"
+
+    def stage(self, name: str) -> float | None:
+        found = re.search(rf"(?:^|, ){name} ([0-9.]+) s", self.stages())
+        return float(found.group(1)) if found else None
+
+
+@dataclass
+class Tool:
+    """How to build one tool's copy of the corpus, and which files a rebuild changes."""
+
+    cmd: list[str]
+    cwd: Path
+    cold_clear: list[Path]
+    article: Path
+    template: Path
+    exercise: Path | None = None
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+
+
+def timed(cmd: list[str], cwd: Path) -> Run:
+    """Run one command under GNU time; exits with its output when it fails."""
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, capture_output=True, text=True
+        ["/usr/bin/time", "-f", "%e %M", *map(str, cmd)], cwd=cwd, capture_output=True, text=True
     )
     if result.returncode != 0:
         raise SystemExit(
-            f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+            f"{' '.join(map(str, cmd))} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
         )
     seconds, kb = result.stderr.strip().splitlines()[-1].split()
-    return float(seconds), int(kb)
+    return Run(float(seconds), int(kb), result.stdout)
 
 
-def plain_copies(prehab: Path, hugo: Path, pelican: Path) -> None:
-    shutil.copytree(HERE / "hugo", hugo)
-    (hugo / "content/articles").mkdir(parents=True)
-    (pelican / "content").mkdir(parents=True)
-    shutil.copy(HERE / "pelicanconf.py", pelican / "pelicanconf.py")
-    for source in sorted((prehab / "content/articles").glob("*.md")):
-        _, front, body = source.read_text().split("---\n", 2)
-        title = re.search(r"^title: (.*)$", front, re.M).group(1)
-        date = re.search(r"^date: (.*)$", front, re.M).group(1)
-        for pattern, repl in PLAIN_SYNTAX:
-            body = pattern.sub(repl, body)
-        (hugo / "content/articles" / source.name).write_text(
-            f'---\ntitle: "{title}"\ndate: {date}\n---\n{body}'
-        )
-        (pelican / "content" / source.name).write_text(f"Title: {title}\nDate: {date}\n\n{body}")
+def clear(paths: list[Path]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def median(runs: list[Run], value: str = "seconds") -> float:
+    return statistics.median(getattr(run, value) for run in runs)
+
+
+def middle(runs: list[Run]) -> Run:
+    """The run whose time is the median (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def verdict(value: float, limit: float) -> str:
+    return "met" if value <= limit else "not met"
+
+
+# ---- the corpus for each tool -------------------------------------------------------------
 
 
 def pelican_bin() -> Path:
@@ -76,141 +139,294 @@ def pelican_bin() -> Path:
     return PELICAN_VENV / "bin/pelican"
 
 
-def touch_text(path: Path, marker: str) -> None:
-    text = path.read_text()
-    path.write_text(
-        text.replace("\n## ", f"\n{marker}\n\n## ", 1)
-        if "\n## " in text
-        else text + f"\n{marker}\n"
-    )
+def plain_copies(prehab: Path, hugo: Path, pelican: Path) -> None:
+    """The prehab articles as plain Markdown for Hugo and Pelican; Pelican with a copy of
+    its default theme, so that a template can be changed."""
+    shutil.copytree(HERE / "hugo", hugo)
+    (hugo / "content/articles").mkdir(parents=True)
+    (pelican / "content").mkdir(parents=True)
+    theme = next(PELICAN_VENV.glob("lib/python*/site-packages/pelican/themes/notmyidea"))
+    shutil.copytree(theme, pelican / "theme")
+    conf = (HERE / "pelicanconf.py").read_text() + f"THEME = {str(pelican / 'theme')!r}\n"
+    (pelican / "pelicanconf.py").write_text(conf)
+    for source in sorted((prehab / "content/articles").glob("*.md")):
+        _, front, body = source.read_text().split("---\n", 2)
+        title = re.search(r"^title: (.*)$", front, re.M).group(1)
+        date = re.search(r"^date: (.*)$", front, re.M).group(1)
+        for pattern, repl in PLAIN_SYNTAX:
+            body = pattern.sub(repl, body)
+        (hugo / "content/articles" / source.name).write_text(
+            f'---\ntitle: "{title}"\ndate: {date}\n---\n{body}'
+        )
+        (pelican / "content" / source.name).write_text(f"Title: {title}\nDate: {date}\n\n{body}")
 
 
-def measure(n: int, runs: int, work: Path, tools: dict) -> dict:
-    prehab = write_corpus(work / f"prehab-{n}", n)
-    plain_copies(prehab, work / f"hugo-{n}", work / f"pelican-{n}")
-    commands = {
-        "prehab": (
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "build",
-                "--no-pdf",
-                "--output",
-                str(work / f"out-prehab-{n}"),
-            ],
+def tools_for(n: int, work: Path, binaries: dict) -> dict[str, Tool]:
+    prehab, hugo, pelican = work / f"prehab-{n}", work / f"hugo-{n}", work / f"pelican-{n}"
+    out = {name: work / f"out-{name}-{n}" for name in ("prehab", "hugo", "pelican")}
+    return {
+        "prehab": Tool(
+            [*PREHAB, *COMPARABLE, "--output", out["prehab"]],
             prehab,
-            lambda: shutil.rmtree(prehab / ".prehab-cache", ignore_errors=True),
+            [prehab / ".prehab-cache", out["prehab"]],
             prehab / "content/articles/article-00007.md",
             prehab / "templates/article.html",
+            prehab / "content/exercises/exercise-0003.md",
         ),
-        "hugo": (
-            [tools["hugo"], "--quiet", "-d", str(work / f"out-hugo-{n}")],
-            work / f"hugo-{n}",
-            lambda: shutil.rmtree(work / f"hugo-{n}/resources", ignore_errors=True),
-            work / f"hugo-{n}/content/articles/article-00007.md",
-            work / f"hugo-{n}/layouts/_default/single.html",
+        "hugo": Tool(
+            [binaries["hugo"], "--quiet", "-d", out["hugo"]],
+            hugo,
+            [hugo / "resources", out["hugo"]],
+            hugo / "content/articles/article-00007.md",
+            hugo / "layouts/_default/single.html",
         ),
-        "pelican": (
-            [
-                str(tools["pelican"]),
-                "content",
-                "-o",
-                str(work / f"out-pelican-{n}"),
-                "-s",
-                "pelicanconf.py",
-                "-q",
-            ],
-            work / f"pelican-{n}",
-            lambda: None,
-            work / f"pelican-{n}/content/article-00007.md",
-            None,
+        "pelican": Tool(
+            [binaries["pelican"], "content", "-o", out["pelican"], "-s", "pelicanconf.py", "-q"],
+            pelican,
+            [out["pelican"]],
+            pelican / "content/article-00007.md",
+            pelican / "theme/templates/article.html",
         ),
     }
-    results: dict = {}
-    for name, (cmd, cwd, clear, article, template) in commands.items():
-        cold, memory = [], []
-        for _ in range(runs):
-            clear()
-            seconds, kb = timed(cmd, cwd)
-            cold.append(seconds)
-            memory.append(kb)
-        row = {"cold": statistics.median(cold), "memory_mb": max(memory) / 1024}
-        row["unchanged"] = statistics.median(timed(cmd, cwd)[0] for _ in range(runs))
-        changed = []
+
+
+# ---- measuring ----------------------------------------------------------------------------
+
+
+def touch_text(path: Path, i: int) -> None:
+    """A new paragraph in a Markdown file, before its first second-level heading."""
+    marker = f"Changed paragraph {i} for the benchmark."
+    text = path.read_text()
+    path.write_text(
+        text.replace("\n## ", f"\n{marker}\n\n## ", 1) if "\n## " in text else f"{text}\n{marker}\n"
+    )
+
+
+def touch_template(path: Path, i: int) -> None:
+    """A change every article page shows (inside its markup, so every tool must re-render)."""
+    path.write_text(path.read_text().replace("</article>", f"<!-- change {i} --></article>", 1))
+
+
+def measure_tool(tool: Tool, runs: int) -> None:
+    tool.runs["cold"] = []
+    for _ in range(runs):
+        clear(tool.cold_clear)
+        tool.runs["cold"].append(timed(tool.cmd, tool.cwd))
+    tool.runs["unchanged"] = [timed(tool.cmd, tool.cwd) for _ in range(runs)]
+    edits = [("article", tool.article, touch_text), ("template", tool.template, touch_template)]
+    if tool.exercise is not None:
+        edits.insert(1, ("exercise", tool.exercise, touch_text))
+    for name, path, edit in edits:
+        tool.runs[name] = []
         for i in range(runs):
-            touch_text(article, f"Changed paragraph {i} for the benchmark.")
-            changed.append(timed(cmd, cwd)[0])
-        row["one article"] = statistics.median(changed)
-        if name == "prehab":
-            exercise = prehab / "content/exercises/exercise-0003.md"
-            times = []
-            for i in range(runs):
-                touch_text(exercise, f"Changed step {i}.")
-                times.append(timed(cmd, cwd)[0])
-            row["one exercise"] = statistics.median(times)
-        if template is not None:
-            times = []
-            for i in range(runs):
-                # a change every article page shows (inside the page's markup, so every tool
-                # must re-render it)
-                template.write_text(
-                    template.read_text().replace("</article>", f"<!-- change {i} --></article>", 1)
-                )
-                times.append(timed(cmd, cwd)[0])
-            row["template"] = statistics.median(times)
-        results[name] = row
-    # prehab as users build it (PDF cards and search on), cold: time by stage, and the cards' cost
-    shutil.rmtree(prehab / ".prehab-cache", ignore_errors=True)
-    stages = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--timings",
-            "--output",
-            str(work / f"out-stages-{n}"),
-        ],
-        cwd=prehab,
-        capture_output=True,
-        text=True,
+            edit(path, i)
+            tool.runs[name].append(timed(tool.cmd, tool.cwd))
+
+
+def search_build(project: Path, work: Path, n: int) -> dict:
+    """A cold build with search on, then Pagefind alone on a copy of its site."""
+    out, copy = work / f"out-search-{n}", work / f"search-copy-{n}"
+    clear([project / ".prehab-cache", out])
+    build = timed([*PREHAB, "--no-pdf", "--timings", "--output", out], project)
+    shutil.copytree(out, copy)
+    clear([copy / "pagefind"])
+    alone = timed(
+        [sys.executable, "-m", "pagefind", "--site", copy, "--output-subdir", "pagefind"], work
     )
-    results["stages"] = (
-        stages.stdout.strip().splitlines()[-1]
-        if stages.returncode == 0
-        else "(timings unavailable)"
-    )
-    pdf = re.search(r"pdf ([0-9.]+) s", results["stages"])
-    cards = re.search(r"\((\d+) rendered", stages.stdout)
-    if pdf and cards and int(cards.group(1)):
-        results["cards"] = (
-            f"{cards.group(1)} PDF cards rendered in {float(pdf.group(1)):.2f} s, "
-            f"{float(pdf.group(1)) / int(cards.group(1)):.3f} s per card"
-        )
+    clear([out, copy])
+    return {"build": build, "pagefind": alone}
+
+
+def cards_build(project: Path, work: Path, n: int) -> Run:
+    """A cold build with PDF cards (search off)."""
+    out = work / f"out-cards-{n}"
+    clear([project / ".prehab-cache", out])
+    run = timed([*PREHAB, "--no-search", "--timings", "--output", out], project)
+    clear([out])
+    return run
+
+
+def measure(n: int, runs: int, work: Path, binaries: dict) -> dict:
+    project = write_corpus(work / f"prehab-{n}", n)
+    floor = [timed([sys.executable, HERE / "floor.py", project], work) for _ in range(runs)]
+    plain_copies(project, work / f"hugo-{n}", work / f"pelican-{n}")
+    tools = tools_for(n, work, binaries)
+    for tool in tools.values():
+        measure_tool(tool, runs)
+    results = {name: tool.runs for name, tool in tools.items()}
+    results["floor"] = {"cold": floor}
+    results["search"] = search_build(project, work, n)
+    results["cards"] = cards_build(project, work, n)
+    clear([work / f"{name}-{n}" for name in ("prehab", "hugo", "pelican")])
+    clear([work / f"out-{name}-{n}" for name in ("prehab", "hugo", "pelican")])
     return results
 
 
-def report(n: int, results: dict) -> None:
+# ---- reporting ----------------------------------------------------------------------------
+
+
+def article_target(n: int) -> float:
+    """One article changed: 0.5 s per 1,000 articles, never below 0.5 s."""
+    return max(0.5, 0.5 * n / 1000)
+
+
+def targets(row: str, n: int, cells: dict, ratios: dict) -> str:
+    """The issue's targets for one row of the table, each met or not met: a ratio of
+    prehab to another tool, or (one article changed) prehab's own seconds."""
+    checks = {
+        "cold": [("floor", 1.3), ("Pelican", 0.5)],
+        "unchanged": [("Hugo", 0.2)],
+        "article": [(None, article_target(n))],
+    }.get(row, [])
+    parts = []
+    for other, limit in checks:
+        value = cells.get("prehab") if other is None else ratios.get(other.lower())
+        if value is not None:
+            what = f"<= {limit:.2f} s" if other is None else f"<= {limit:g}x {other}"
+            parts.append(f"{what}: {verdict(value, limit)}")
+    return "; ".join(parts)
+
+
+def table_row(label: str, cells: dict, digits: int, target: str) -> str:
+    values = "".join(
+        f"{cells[t]:>9.{digits}f}" if cells.get(t) is not None else f"{'-':>9}" for t in TOOLS
+    )
+    prehab = cells.get("prehab")
+    ratios = "".join(
+        f"{prehab / cells[t]:>{w}.2f}x"
+        if prehab is not None and cells.get(t)
+        else f"{'-':>{w + 1}}"
+        for t, w in (("floor", 12), ("hugo", 11), ("pelican", 14))
+    )
+    return f"{label:<22}{values}{ratios}  {target}"
+
+
+def report_table(n: int, results: dict) -> None:
     print(
         f"\nN = {n} articles ({n // 10} exercises, {n // 40} routines for prehab); "
-        "medians in seconds"
+        "prehab with --no-search --no-pdf; medians in seconds"
     )
     header = (
-        f"{'measure':<14}{'prehab':>10}{'Hugo':>10}{'Pelican':>10}"
-        f"{'prehab/Hugo':>13}{'prehab/Pelican':>16}"
+        f"{'measure':<22}{'prehab':>9}{'Hugo':>9}{'Pelican':>9}{'floor':>9}"
+        f"{'prehab/floor':>13}{'prehab/Hugo':>12}{'prehab/Pelican':>15}  target"
     )
     print(header)
     print("-" * len(header))
-    for measure in ("cold", "unchanged", "one article", "one exercise", "template", "memory_mb"):
-        p, h, pe = (results[k].get(measure) for k in ("prehab", "hugo", "pelican"))
-        cells = [f"{v:>10.2f}" if v is not None else f"{'n/a':>10}" for v in (p, h, pe)]
-        ratio = lambda a, b: f"{a / b:.2f}x" if a is not None and b else "n/a"  # noqa: E731
-        label = "peak MB" if measure == "memory_mb" else measure
-        print(f"{label:<14}{''.join(cells)}{ratio(p, h):>13}{ratio(p, pe):>16}")
-    print(f"prehab stages (cold, with PDF cards and search): {results['stages']}")
-    if "cards" in results:
-        print(f"prehab PDF cards (cold): {results['cards']}")
+    for row, label in ROWS.items():
+        cells = {t: median(results[t][row]) for t in TOOLS if row in results[t]}
+        ratios = {t: cells["prehab"] / cells[t] for t in cells if t != "prehab" and cells[t]}
+        print(table_row(label, cells, 2, targets(row, n, cells, ratios)))
+    memory = {t: median(results[t]["cold"], "mb") for t in TOOLS}
+    print(table_row("peak memory MB (cold)", memory, 0, ""))
+
+
+def report_search(results: dict) -> None:
+    build, alone = results["search"]["build"], results["search"]["pagefind"]
+    hugo_mb = median(results["hugo"]["cold"], "mb")
+    index = build.stage("search index")
+    index_text = f"{index:.2f} s" if index is not None else "n/a"
+    print(
+        f"search (cold build with search on, --no-pdf, one run): {build.seconds:.2f} s, "
+        f"of which the search index stage {index_text}"
+    )
+    print(
+        f"  Pagefind alone on that site: {alone.seconds:.2f} s, peak {alone.mb:.0f} MB; "
+        f"Hugo's whole cold build: peak {hugo_mb:.0f} MB; "
+        f"target Pagefind peak below Hugo's whole build: "
+        f"{'met' if alone.mb < hugo_mb else 'not met'}"
+    )
+
+
+def report_stages(results: dict) -> None:
+    cold, article = middle(results["prehab"]["cold"]), middle(results["prehab"]["article"])
+    print("prehab time by stage (--no-search --no-pdf, the median run):")
+    print(f"  cold build:          {cold.stages()}")
+    print(f"  one article changed: {article.stages()}")
+
+
+def report_cards(run: Run) -> None:
+    stage = run.stage("pdf cards")
+    cards = re.search(r"\((\d+) rendered", run.stdout)
+    if stage is None or not cards or not int(cards.group(1)):
+        print("PDF cards: none rendered (no timing)")
+        return
+    per_card = stage / int(cards.group(1))
+    print(
+        f"PDF cards (cold build, search off, one run): {cards.group(1)} rendered, "
+        f"pdf cards stage {stage:.2f} s, {per_card:.3f} s per card; "
+        f"target <= 0.15 s per card: {verdict(per_card, 0.15)}"
+    )
+
+
+def report(n: int, results: dict) -> None:
+    report_table(n, results)
+    report_search(results)
+    report_stages(results)
+    report_cards(results["cards"])
+
+
+def scaling(sizes: list[int], work: Path) -> None:
+    print("\nprehab scaling: cold build --no-search --no-pdf, one run each")
+    print(
+        f"{'articles':>9}{'seconds':>10}{'ms/article':>12}{'peak MB':>10}{'MB/1,000 articles':>19}"
+    )
+    measured = {}
+    for n in sizes:
+        project = write_corpus(work / f"scale-{n}", n)
+        out = work / f"out-scale-{n}"
+        run = measured[n] = timed([*PREHAB, *COMPARABLE, "--output", out], project)
+        print(
+            f"{n:>9}{run.seconds:>10.2f}{run.seconds / n * 1000:>12.2f}"
+            f"{run.mb:>10.0f}{run.mb / n * 1000:>19.1f}"
+        )
+        clear([out, project])
+    if len(measured) >= 2:
+        report_growth(measured)
+
+
+def report_growth(measured: dict[int, Run]) -> None:
+    """Growth between the two largest sizes; the time target is the issue's 4.2x for 4x the
+    content, scaled to the content ratio (1.05 times it)."""
+    small, large = sorted(measured)[-2:]
+    content = large / small
+    time_ratio = measured[large].seconds / measured[small].seconds
+    memory_ratio = measured[large].kb / measured[small].kb
+    limit = 1.05 * content
+    print(
+        f"time {large}/{small}: {time_ratio:.2f}x for {content:.1f}x the content; "
+        f"target <= {limit:.1f}x: {verdict(time_ratio, limit)}"
+    )
+    print(
+        f"memory {large}/{small}: {memory_ratio:.2f}x, content {content:.1f}x; "
+        f"target memory grows no faster than the content: {verdict(memory_ratio, content)}"
+    )
+
+
+# ---- main ---------------------------------------------------------------------------------
+
+
+def smoke(work: Path) -> None:
+    prehab = write_corpus(work / "smoke", 50)
+    run = timed([*PREHAB, "--no-pdf", "--timings", "--output", work / "out"], prehab)
+    print(f"smoke: prehab built 50 articles in {run.seconds:.2f} s, peak {run.mb:.0f} MB")
+
+
+def binaries() -> dict:
+    hugo = shutil.which("hugo")
+    if not hugo:
+        raise SystemExit(
+            "Hugo is not installed: apt-get install hugo (make bench does this as root on Debian)."
+        )
+    found = {"hugo": hugo, "pelican": pelican_bin()}
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
+    pelican = subprocess.run(
+        [str(found["pelican"]), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"Hugo {version}; Pelican {pelican}; prehab and the floor with Python-Markdown; "
+        f"{os.cpu_count()} cores"
+    )
+    return found
 
 
 def main() -> None:
@@ -225,63 +441,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="prehab-compare-"))
     try:
         if args.smoke:
-            prehab = write_corpus(work / "smoke", 50)
-            seconds, kb = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "generator",
-                    "build",
-                    "--no-pdf",
-                    "--timings",
-                    "--output",
-                    str(work / "out"),
-                ],
-                prehab,
-            )
-            print(f"smoke: prehab built 50 articles in {seconds:.2f} s, peak {kb / 1024:.0f} MB")
+            smoke(work)
             return
-        hugo = shutil.which("hugo")
-        if not hugo:
-            raise SystemExit(
-                "Hugo is not installed: apt-get install hugo "
-                "(make bench does this as root on Debian)."
-            )
-        tools = {"hugo": hugo, "pelican": pelican_bin()}
-        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[
-            1
-        ]
-        pelican_version = subprocess.run(
-            [str(tools["pelican"]), "--version"], capture_output=True, text=True
-        ).stdout.strip()
-        print(
-            f"Hugo {version}; Pelican {pelican_version}; "
-            f"prehab with Python-Markdown; {__import__('os').cpu_count()} cores"
-        )
+        found = binaries()
         for n in args.sizes:
-            report(n, measure(n, args.runs, work, tools))
+            report(n, measure(n, args.runs, work, found))
         if args.scaling:
-            print("\nprehab scaling, cold build --no-pdf (one run each)")
-            for n in args.scaling:
-                project = write_corpus(work / f"scale-{n}", n)
-                seconds, kb = timed(
-                    [
-                        sys.executable,
-                        "-m",
-                        "generator",
-                        "build",
-                        "--no-pdf",
-                        "--output",
-                        str(work / f"out-scale-{n}"),
-                    ],
-                    project,
-                )
-                print(
-                    f"{n:>7} articles: {seconds:7.2f} s ({seconds / n * 1000:.2f} ms per article), "
-                    f"peak {kb / 1024:.0f} MB"
-                )
-                shutil.rmtree(work / f"out-scale-{n}", ignore_errors=True)
-                shutil.rmtree(project, ignore_errors=True)
+            scaling(args.scaling, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -105,14 +105,15 @@ def _pattern(placeholder: Placeholder) -> re.Pattern:
     return re.compile(rf"(?<!\S){text}(?!\w)")  # a whole sentence, wherever it stands
 
 
-_PATTERNS = [(p, _pattern(p)) for p in (*FRONT, *BODY, STUDY_FINDING)]
+_PATTERNS = {p.text: _pattern(p) for p in (*FRONT, *BODY, STUDY_FINDING)}
 
 
 def found_in(text: str, candidates) -> Placeholder | None:
-    """The placeholder `text` still holds, if any (whitespace as YAML or an
-    editor may have re-wrapped it)."""
+    """The first of `candidates` that `text` still holds, if any (whitespace
+    as YAML or an editor may have re-wrapped it). Every line of every body is
+    asked: a placeholder's exact text is looked for before its pattern."""
     flat = " ".join(text.split())
-    return next((p for p, rx in _PATTERNS if p in candidates and rx.search(flat)), None)
+    return next((p for p in candidates if p.text in flat and _PATTERNS[p.text].search(flat)), None)
 
 
 def source_placeholders(source) -> list[Diagnostic]:

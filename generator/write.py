@@ -96,7 +96,8 @@ def write_site(
 ) -> int:
     """Write everything to a staging folder, run `before_swap(staging)` (the
     search index), then swap it in. The replaced folder, renamed aside, goes
-    to `remove_old(path)` (default: deleted now). Returns bytes written."""
+    to `remove_old(path)` (default: deleted now). Returns the bytes written
+    (files linked from the previous output are not written)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _reap_leftovers(out)
@@ -104,18 +105,16 @@ def write_site(
     total = 0
     try:
         staging.mkdir()
+        folders = _Folders(staging)
         for item in outputs:
-            dest = safe_destination(staging, item.path, fresh=True)
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest = folders.made_for(safe_destination(staging, item.path, fresh=True))
             if item.data is None:  # an unchanged page: the previous output's file, linked
                 link_or_copy(item.source, dest)
-                total += dest.stat().st_size
                 continue
             dest.write_bytes(item.data)
             total += len(item.data)
         for item in copies:
-            dest = safe_destination(staging, item.path, fresh=True)
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest = folders.made_for(safe_destination(staging, item.path, fresh=True))
             shutil.copyfile(item.source, dest)
             total += dest.stat().st_size
         (staging / MARKER).write_text(
@@ -130,6 +129,20 @@ def write_site(
     if old is not None:
         (remove_old or _remove)(old)
     return total
+
+
+class _Folders:
+    """The folders of a fresh staging tree, each made once (not once per file:
+    5,000 mkdir calls at 4,000 articles)."""
+
+    def __init__(self, root: Path):
+        self.made = {root}
+
+    def made_for(self, dest: Path) -> Path:
+        if dest.parent not in self.made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.made.update((dest.parent, *dest.parent.parents))
+        return dest
 
 
 def _remove(folder: Path) -> None:

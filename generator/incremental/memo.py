@@ -54,6 +54,7 @@ class Memo:
     bodies: dict[tuple, Entry] = field(default_factory=dict)  # (kind, slug) -> HTML parts
     pages: dict[str, Entry] = field(default_factory=dict)  # url -> page bytes
     cards: dict[tuple, Entry] = field(default_factory=dict)  # (routine, size) -> card cache key
+    pictures: dict[str, Entry] = field(default_factory=dict)  # output path -> share picture bytes
 
 
 class Reuse:
@@ -79,7 +80,7 @@ class Reuse:
         self.prints = Fingerprints(getattr(self, "prints", None))
         self.current: dict[tuple, tuple[tuple, bytes]] = {}  # key -> (key, its fingerprint now)
         self.used: set[str] = set()  # the tables this build looked in
-        self.seen: dict[str, dict] = {"bodies": {}, "pages": {}, "cards": {}}
+        self.seen: dict[str, dict] = {"bodies": {}, "pages": {}, "cards": {}, "pictures": {}}
 
     @property
     def parsed(self) -> dict:
@@ -166,6 +167,25 @@ class Reuse:
     def keep_page(self, url: str, inputs: bytes, reads, sources: Sources, data: bytes) -> None:
         self.keep("pages", url, inputs, reads, sources, data)
 
+    def picture(self, path: str, inputs: bytes) -> Output | None:
+        """A share picture drawn from the same inputs by an earlier build: its
+        bytes, or the file in the untouched last output (linked, not read)."""
+        self.used.add("pictures")
+        entry = self.memo.pictures.get(path)
+        if entry is None or entry.inputs != inputs:
+            return None
+        if entry.value is None and not (
+            self.previous_output is not None and (self.previous_output / path).is_file()
+        ):
+            return None
+        self.seen["pictures"][path] = entry
+        if entry.value is not None:
+            return Output(path, entry.value)
+        return Output(path, None, self.previous_output / path)
+
+    def keep_picture(self, path: str, inputs: bytes, data: bytes) -> None:
+        self.seen["pictures"][path] = Entry(inputs, (), data)
+
     def finish(self) -> None:
         """After a good build: remember what it made, forget the rest."""
         for table, entries in self.seen.items():
@@ -218,11 +238,12 @@ def load_memo(path: Path) -> Memo:
 
 
 def save_memo(path: Path, memo: Memo) -> None:
-    """Write the memo atomically and signed, without the pages' bytes (the
-    output folder holds those; two thirds of the memo at 4,000 articles):
-    the next build links unchanged pages from the output when it is
-    untouched, and renders them again otherwise."""
+    """Write the memo atomically and signed, without the pages' and share
+    pictures' bytes (the output folder holds those; two thirds of the memo
+    at 4,000 articles): the next build links unchanged ones from the output
+    when it is untouched, and makes them again otherwise."""
     pages = {url: Entry(e.inputs, e.trace, None) for url, e in memo.pages.items()}
-    stored = Memo(memo.parsed, memo.validated, memo.bodies, pages, memo.cards)
+    pictures = {path: Entry(e.inputs, (), None) for path, e in memo.pictures.items()}
+    stored = Memo(memo.parsed, memo.validated, memo.bodies, pages, memo.cards, pictures)
     payload = pickle.dumps((toolchain(), stored), protocol=pickle.HIGHEST_PROTOCOL)
     write_atomic(path, hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)

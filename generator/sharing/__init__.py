@@ -11,10 +11,13 @@ Bold. Content pictures are read through the file gate, and SVGs cleaned by
 svg_clean as the images stage does, so a share picture shows exactly what
 the page publishes.
 
-Each picture is cached on the exact values `draw()` is given (a `Job`:
-text, picture bytes, font), with the font's hash, the layout constants
-(`LAYOUT`) and the renderers' versions: the same inputs give the same bytes,
-cache or no cache. The drawing itself, and the title rule: sharing/draw.py."""
+Each picture is remembered (incremental.Reuse.picture) on the exact values
+`draw()` is given (a `Job`: text, picture bytes, font), with the font's
+hash, the layout constants (`LAYOUT`) and the renderers' versions: the same
+inputs give the same bytes, reused or not. A picture drawn by the last build
+from the same inputs is linked from its output, not drawn nor copied: no
+cache file is written for a picture (writing two files each cost more than
+half the drawing). The drawing itself, and the title rule: sharing/draw.py."""
 
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from ..forking import map_in_workers
 from ..model import Output, SiteGraph
 from ..page_specs import PageSpec, node_image, page_specs
 from ..svg_clean import UnsafeSvg, clean_svg
-from .draw import LAYOUT, Job, draw_chunk
+from .draw import LAYOUT, Job, draw_groups
 
 # DejaVu Sans Bold where Debian/Ubuntu (fonts-dejavu-core), Fedora, Arch and
 # macOS (Homebrew cask font-dejavu) put it.
@@ -140,10 +143,11 @@ def share_pictures(
     """The share picture of every page that has one; none when `held` (the
     content has mistakes: the site will not be written). `images`: the
     images stage's infos (a picture it refused is left out). With `reuse`
-    (an incremental.Reuse), pictures come from its "share" cache."""
+    (an incremental.Reuse), a picture the last build drew from the same
+    inputs is taken from it."""
     if held:
         return [], []
-    content, cache = project / "content", reuse.cache("share") if reuse else None
+    content = project / "content"
     font = next((p for p in map(os.path.expanduser, FONT_PATHS) if os.path.isfile(p)), None)
     if font is None:
         return [], [_missing_font()]
@@ -153,23 +157,19 @@ def share_pictures(
     pictures = _read_pictures(graph, {c.picture for c in cards if c.picture in images}, content)
     versions = _versions()
     outputs: list[Output] = []
-    misses: list[tuple[int, str, Job, ShareCard]] = []
+    misses: list[tuple[int, bytes, Job, ShareCard]] = []
     for card in cards:
         data = pictures.get(card.picture)
         job = Job(card.title, card.label, graph.config.title, data, _is_svg(card.picture), font)
-        key = cache.key("share", LAYOUT, job, font_sha, versions) if cache else ""
-        hit = cache.get(key) if cache else None
-        if hit is None:
-            misses.append((len(outputs), key, job, card))
         path = graph.urls.output_path(graph.urls.share_image(card.url))
-        outputs.append(Output(path, hit[0] if hit else None))
-    jobs = [job for _, _, job, _ in misses]
-    if len(jobs) >= PARALLEL_FROM and workers > 1:
-        drawn = map_in_workers(draw_chunk, jobs, min(workers, len(jobs)))
-    else:
-        drawn = draw_chunk(jobs)
+        inputs = reuse.inputs((LAYOUT, job, font_sha, versions)) if reuse else b""
+        known = reuse.picture(path, inputs) if reuse else None
+        if known is None:
+            misses.append((len(outputs), inputs, job, card))
+        outputs.append(known or Output(path, None))
+    drawn = _draw_all([job for _, _, job, _ in misses], workers)
     problems = []
-    for (index, key, _, card), (data, problem) in zip(misses, drawn, strict=True):
+    for (index, inputs, _, card), (data, problem) in zip(misses, drawn, strict=True):
         outputs[index] = Output(outputs[index].path, data)
         if problem:  # drawn without its picture, and not cached: said again next build
             problems.append(
@@ -182,9 +182,27 @@ def share_pictures(
                     code="bad-image",
                 )
             )
-        elif cache:
-            cache.put(key, data, {})
+        elif reuse:
+            reuse.keep_picture(outputs[index].path, inputs, data)
     return outputs, problems
+
+
+def _draw_all(jobs: list[Job], workers: int) -> list[tuple[bytes, str | None]]:
+    """Every job drawn, in order. Pictures with the same background (an
+    exercise's drawing, a routine's, the brand mark) are drawn side by side,
+    so each worker rasterises a background once, not once per stride."""
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return draw_groups([tuple(jobs)])[0]
+    order = sorted(range(len(jobs)), key=lambda i: (jobs[i].svg, jobs[i].picture or b""))
+    count = workers * 4
+    size = -(-len(order) // count)
+    slices = [order[k : k + size] for k in range(0, len(order), size)]
+    groups = [tuple(jobs[i] for i in piece) for piece in slices]
+    drawn: list = [None] * len(jobs)
+    for piece, pictures in zip(slices, map_in_workers(draw_groups, groups, workers), strict=True):
+        for i, picture in zip(piece, pictures, strict=True):
+            drawn[i] = picture
+    return drawn
 
 
 def _missing_font() -> Diagnostic:

@@ -71,9 +71,10 @@ class Job:
     font: str  # the font file's path (its bytes' hash goes into the key beside)
 
 
-def draw_chunk(jobs: list[Job]) -> list[tuple[bytes, str | None]]:
+def draw_groups(groups: list[tuple[Job, ...]]) -> list[list[tuple[bytes, str | None]]]:
+    """Each group's pictures, with what they share (fonts, backgrounds) made once."""
     memo: dict[tuple, object] = {}
-    return [draw(job, memo) for job in jobs]
+    return [[draw(job, memo) for job in group] for group in groups]
 
 
 def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
