@@ -166,13 +166,8 @@ def render_cards(
                 f"{count} core{'s' if count != 1 else ''} ({result.cache_hits} from cache)"
             )
         settings = graph.config.pdf
-        rendered = run_limited(
-            render_card,
-            [job for _, job in misses],
-            count,
-            settings.timeout_seconds,
-            settings.memory_mb * 2**20,
-        )
+        limits = (count, settings.timeout_seconds, settings.memory_mb * 2**20)
+        rendered = _render_leaders_first(misses, done, limits)
         for i, ((card, job), made) in enumerate(zip(misses, rendered, strict=True), start=1):
             done[(card.slug, card.size)] = made
             if isinstance(made, Exceeded):
@@ -227,6 +222,32 @@ def render_cards(
             result.outputs.append(Output(graph.urls.output_path(url), made.data))
             result.links.setdefault(card.slug, []).append(CardLink(card.size, url, made.level))
     return result
+
+
+LEADER = "A4"  # rendered first; a routine's other sizes start from its A4 card's layout
+
+
+def _render_leaders_first(misses: list, done: dict, limits: tuple) -> list:
+    """Render the missing cards (`done`: those from the cache), A4 first:
+    the other size of a routine then starts its search at the layout its A4
+    card came out at (the same or the next, nearly always): two tries
+    instead of four or five. Where a search starts changes how many layouts
+    are tried, never which one wins."""
+    lead = [i for i, (card, _) in enumerate(misses) if card.size == LEADER]
+    rest = [i for i, (card, _) in enumerate(misses) if card.size != LEADER]
+    made: dict[int, object] = {}
+    for round_ in (lead, rest):
+        if not round_:
+            continue
+        starts = {slug: r.level for (slug, size), r in done.items() if size == LEADER}
+        starts |= {misses[i][0].slug: made[i].level for i in lead if _rendered(made.get(i))}
+        jobs = [replace(misses[i][1], start=starts.get(misses[i][0].slug)) for i in round_]
+        made.update(zip(round_, run_limited(render_card, jobs, *limits), strict=True))
+    return [made[i] for i in range(len(misses))]
+
+
+def _rendered(result) -> bool:
+    return isinstance(result, CardResult) and result.data is not None
 
 
 def render_booklets(

@@ -40,6 +40,7 @@ class CardJob:
     layouts: tuple[str, ...]  # card HTML per compaction level
     base_url: str  # file:// URL of content/, for relative images
     allowed: tuple[str, ...]  # folders the fetcher may read
+    start: int | None = None  # the layout to try first (its A4 card's), else a guess
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,10 @@ def render_card(job: CardJob) -> CardResult:
             fitting[level] = document
         return len(document.pages), _heights(document)
 
-    first = first_guess(job.layouts[0], job.size, about) if about else count // 2
+    if job.start is not None and 0 <= job.start < count:
+        first = job.start
+    else:
+        first = first_guess(job.layouts[0], job.size, about) if about else count // 2
     try:
         level, pages, tries = find_layout(count, first, attempt, about)
     except _Refused as refused:
