@@ -22,14 +22,13 @@ from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import InlineProcessor as InlinePass
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .diagnostics import Diagnostic
 from .forking import map_in_workers
+from .inline_passes import PatternsWhereNeeded, WhereNeededSmarty
 from .links import IMAGE_SOURCE, WIKI_LINK, citation_ids, find_refs
 from .markdown_guard import too_deep_message
 from .model import Body, Node, SiteGraph
@@ -203,46 +202,20 @@ class _PrehabSyntax(Extension):
         md.treeprocessors.register(_Polish(md, self.page_ref), "prehab-polish", 5)
 
 
-# What any of smarty's patterns needs in a text (quotes, dashes, ellipses; its
-# angled quotes are off): a text without it comes out of smarty unchanged.
-_SMARTY_NEEDS = re.compile(r"""['"]|--|\.\.\.""")
-
-
-class _SmartyWhereNeeded(InlinePass):
-    """Smarty's own pass and patterns, given only the texts it can change:
-    the others are marked atomic first (Python-Markdown's way of saying
-    "leave alone"), so its ~10 patterns are not tried on every text of a
-    body. The same HTML as smarty, at about half Python-Markdown's cost less."""
-
-    def run(self, tree, ancestors=None):
-        needed = False
-        for element in tree.iter():
-            for attr in ("text", "tail"):
-                value = getattr(element, attr)
-                if not value or isinstance(value, AtomicString):
-                    continue
-                if _SMARTY_NEEDS.search(value):
-                    needed = True
-                else:
-                    setattr(element, attr, AtomicString(value))
-        return super().run(tree, ancestors) if needed else tree
-
-
-class _Smarty(SmartyExtension):
-    def extendMarkdown(self, md):
-        super().extendMarkdown(md)
-        fast = _SmartyWhereNeeded(md)
-        fast.inlinePatterns = md.treeprocessors["smarty"].inlinePatterns
-        md.treeprocessors.register(fast, "smarty", 6)
-
-
 class Markup:
     """One Markdown converter, reused for every body of a build."""
 
     def __init__(self):
         self.page: _Page | None = None
         self.md = markdown.Markdown(
-            extensions=["extra", "sane_lists", _Smarty(), "toc", _PrehabSyntax(lambda: self.page)],
+            extensions=[
+                "extra",
+                "sane_lists",
+                WhereNeededSmarty(),
+                "toc",
+                _PrehabSyntax(lambda: self.page),
+                PatternsWhereNeeded(),
+            ],
             extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
             output_format="html",
         )

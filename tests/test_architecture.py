@@ -38,6 +38,7 @@ ORDER = [
     "view",
     "svg_clean",
     "images",
+    "inline_passes",
     "markup",
     "structured_data",
     "outline",
