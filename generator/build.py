@@ -169,12 +169,12 @@ def compile_site(
     # the link gate, over what did resolve, so that one run reports every
     # mistake (links, anchors, templates too); it stops before the cards and
     # the write.
+    workers = options.workers or os.cpu_count() or 1
     images, image_outputs, problems = process_images(
-        graph, project / "content", reuse.cache("images") if reuse else None
+        graph, project / "content", reuse.cache("images") if reuse else None, workers
     )
     report.add(problems)
     clock.lap("images")
-    workers = options.workers or os.cpu_count() or 1
     html, problems = render_markup(graph, images, reuse, workers=workers)
     report.add(problems)
     clock.lap("markup")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .diagnostics import ERROR, WARNING, Diagnostic
 from .files import Gate, Limit, Refusal
+from .forking import map_in_workers
 from .model import Output, SiteGraph
 from .svg_clean import UnsafeSvg, clean_svg
 
@@ -132,13 +133,15 @@ def _cleaned(rel: str, data: bytes, outputs: list[Output]) -> tuple[bytes, Diagn
 
 
 def process_images(
-    graph: SiteGraph, content: Path, cache=None
+    graph: SiteGraph, content: Path, cache=None, workers: int = 1
 ) -> tuple[dict[str, ImageInfo], list[Output], list[Diagnostic]]:
     """Sizes of every image and resized variants of photos. `cache` (the
-    reuse value, an incremental.Cache) keeps resized files between builds."""
+    reuse value, an incremental.Cache) keeps resized files between builds;
+    the variants it does not have are made on `workers` processes."""
     infos: dict[str, ImageInfo] = {}
     outputs: list[Output] = []
     problems: list[Diagnostic] = []
+    resizes: list[tuple[int, str, tuple[bytes, str, int]]] = []  # (output index, key, job)
     gate = Gate(content.parent)
     limit = Limit(
         graph.config.limits.image_kb * 1024, "site.toml [limits] image_kb", "export it smaller"
@@ -190,11 +193,10 @@ def process_images(
         for target, out_fmt in plan:
             key = cache.key("image", digest, out_fmt, str(target)) if cache else ""
             hit = cache.get(key) if cache else None
-            encoded = hit[0] if hit else _resize(data, out_fmt, target)
-            if cache and not hit:
-                cache.put(key, encoded, {})
+            if not hit:
+                resizes.append((len(outputs), key, (data, out_fmt, target)))
             path = f"{stem}-{target}w{'.webp' if out_fmt == 'WEBP' else suffix}"
-            outputs.append(Output(path, encoded))
+            outputs.append(Output(path, hit[0] if hit else None))
             (webp if out_fmt == "WEBP" else same).append(
                 Variant(graph.urls.asset(path), target, MIME[out_fmt])
             )
@@ -202,4 +204,14 @@ def process_images(
             Variant(url, width, MIME[fmt])
         )  # the original, copied as is
         infos[rel] = ImageInfo(url, width, height, tuple(webp), tuple(same))
+    jobs = [job for _, _, job in resizes]
+    made = map_in_workers(_resize_all, jobs, workers) if workers > 1 and len(jobs) > 1 else None
+    for (index, key, _), encoded in zip(resizes, made or _resize_all(jobs), strict=True):
+        outputs[index] = Output(outputs[index].path, encoded)
+        if cache:
+            cache.put(key, encoded, {})
     return infos, outputs, problems
+
+
+def _resize_all(jobs: list[tuple[bytes, str, int]]) -> list[bytes]:
+    return [_resize(*job) for job in jobs]
