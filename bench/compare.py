@@ -44,6 +44,9 @@ from corpus import write_corpus  # noqa: E402
 from report import report, report_growth  # noqa: E402
 
 PELICAN_VENV = HERE / ".venv-pelican"
+# Every tool runs as installed for users: Python keeps its compiled modules (a shell that
+# sets PYTHONDONTWRITEBYTECODE would have every Python tool compile its code on each run).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 PREHAB = [sys.executable, "-m", "generator", "build"]
 COMPARABLE = ["--no-search", "--no-pdf", "--timings"]
 PLAIN_SYNTAX = [
@@ -90,7 +93,11 @@ class Tool:
 def timed(cmd: list[str], cwd: Path) -> Run:
     """Run one command under GNU time; exits with its output when it fails."""
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", *map(str, cmd)], cwd=cwd, capture_output=True, text=True
+        ["/usr/bin/time", "-f", "%e %M", *map(str, cmd)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=ENV,
     )
     if result.returncode != 0:
         raise SystemExit(

@@ -8,8 +8,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from pydantic.fields import FieldInfo
-
 ERROR = "error"
 WARNING = "warning"
 
@@ -88,6 +86,9 @@ def did_you_mean(word: str, options, what: str = "") -> str:
     listing the known ones: all of a model's fields (`model_fields`: a short,
     closed list the editor must choose from), a few of any other kind and how
     many more."""
+    # imported here: the "nothing changed" check reports with this module, without pydantic
+    from pydantic.fields import FieldInfo
+
     whole = isinstance(options, dict) and all(isinstance(v, FieldInfo) for v in options.values())
     options = sorted({str(o) for o in options})
     close = closest(word, options)

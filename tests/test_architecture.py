@@ -15,6 +15,7 @@ ORDER = [
     "diagnostics",
     "options",
     "forking",
+    "clock",
     "atomic",
     "files",
     "theme",
