@@ -24,14 +24,19 @@ class Exceeded(Exception):
     """A job went over its time or memory limit (the message says which)."""
 
 
-def run_limited(function, jobs: list, workers: int, seconds: float, memory_bytes: int) -> list:
+def run_limited(
+    function, jobs: list, workers: int, seconds: float, memory_bytes: int, prepare=None
+) -> list:
     """function(job) for each job, in order; a job over a limit gives an
-    Exceeded instance in its place."""
+    Exceeded instance in its place. With `prepare(index, results)`, a job is
+    what that returns when it is handed to a worker (`results`: those so far)."""
     with frozen_gc():  # forked workers then do not copy the parent's heap
-        return _run_limited(function, jobs, workers, seconds, memory_bytes)
+        return _run_limited(function, jobs, workers, seconds, memory_bytes, prepare)
 
 
-def _run_limited(function, jobs: list, workers: int, seconds: float, memory_bytes: int) -> list:
+def _run_limited(
+    function, jobs: list, workers: int, seconds: float, memory_bytes: int, prepare
+) -> list:
     results: list = [None] * len(jobs)
     pending = list(range(len(jobs)))
     while pending:
@@ -42,7 +47,8 @@ def _run_limited(function, jobs: list, workers: int, seconds: float, memory_byte
             while (pending or running) and not killed:
                 while pending and len(running) < workers:
                     index = pending.pop(0)
-                    running[pool.submit(function, jobs[index])] = (index, time.monotonic())
+                    job = jobs[index] if prepare is None else prepare(index, results)
+                    running[pool.submit(function, job)] = (index, time.monotonic())
                 done, _ = wait(running, timeout=min(0.2, seconds / 4), return_when=FIRST_COMPLETED)
                 for future in done:
                     index, start = running.pop(future)

@@ -88,6 +88,9 @@ def render_card(job: CardJob) -> CardResult:
             fitting[level] = document
         return len(document.pages), _heights(document)
 
+    # Starting where the A4 card ended does better than predicting from its heights: a
+    # routine's Letter card is its A4 layout or the next (126 layouts for 50 cards at
+    # 1,000 articles against 137 from the heights scaled to Letter).
     if job.start is not None and 0 <= job.start < count:
         first = job.start
     else:
