@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -59,17 +60,7 @@ def index_search(folder: Path, cache_root: Path | None = None, low_priority: boo
         )  # thousands of files: a copy costs seconds at 4,000 pages
         os.utime(cached)  # most recently used
         return False
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", "pagefind"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        preexec_fn=(lambda: os.nice(10)) if low_priority else None,
-    )
-    if result.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind failed to index the site:\n{result.stdout}\n{result.stderr}"
-        )
+    _run_pagefind(folder, target, low_priority)
     for extra in UI_FILES:
         (target / extra).unlink(missing_ok=True)  # prehab ships its own search page
     if cached is not None:
@@ -77,3 +68,35 @@ def index_search(folder: Path, cache_root: Path | None = None, low_priority: boo
         for old in sorted(cached.parent.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP]:
             shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+def _run_pagefind(folder: Path, target: Path, low_priority: bool) -> None:
+    """Pagefind's index of `folder`, put at `target` whole. It is written into a
+    fresh folder and swapped in, never over the files already
+    at `target`: those may be links to a cached index (restored above), and
+    Pagefind rewrites its fixed-name files in place, which changed the cached
+    index of other pages (the dev server re-indexing after a restore). The old
+    index stays served until the new one is complete."""
+    # a dot folder inside the site (no page links it; removed however Pagefind ends),
+    # made with the usual permissions: a web server must read what is swapped in
+    fresh = folder / f".pagefind-{os.getpid()}-{time.monotonic_ns()}"
+    fresh.mkdir()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(fresh)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            preexec_fn=(lambda: os.nice(10)) if low_priority else None,
+        )
+        if result.returncode != 0:
+            raise SearchIndexError(
+                f"Pagefind failed to index the site:\n{result.stdout}\n{result.stderr}"
+            )
+        old = fresh.with_name(fresh.name + ".old")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(fresh, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
