@@ -338,13 +338,19 @@ def assert_preview_shows(page, href: str) -> None:
     )
 
 
-def test_hovering_a_citation_previews_its_reference_without_layout_shift(site):
-    base, browser = site
+def open_preview_page(base: str, browser):
+    """The page with citation previews at desktop width, its layout shifts counted."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.add_init_script(SHIFT_OBSERVER)
     page.goto(base + PREVIEW_PAGE)
     page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def test_hovering_a_citation_previews_its_reference_without_layout_shift(site):
+    base, browser = site
+    context, page = open_preview_page(base, browser)
     link = page.locator("sup.cite a").nth(1)
     link.scroll_into_view_if_needed()
     href = link.get_attribute("href")
@@ -366,11 +372,7 @@ def test_hovering_a_citation_previews_its_reference_without_layout_shift(site):
 
 def test_focusing_a_citation_with_the_keyboard_previews_it_and_escape_closes_it(site):
     base, browser = site
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.add_init_script(SHIFT_OBSERVER)
-    page.goto(base + PREVIEW_PAGE)
-    page.wait_for_load_state("networkidle")
+    context, page = open_preview_page(base, browser)
     for _ in range(300):  # Tab through the page until a citation number has focus
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('sup.cite a')"):
