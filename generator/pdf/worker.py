@@ -58,10 +58,8 @@ def render_card(job: CardJob) -> CardResult:
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetchingError
 
-    from .fetcher import SafeFetcher
-
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = SafeFetcher(tuple(Path(p) for p in job.allowed))
+    fetcher = _fetcher(job.allowed)
     try:
         sheets, fonts = stylesheets(job, fetcher)
     except URLFetchingError as exc:  # unreadable: linked as they are, WeasyPrint goes without
@@ -144,10 +142,8 @@ def stylesheets(job: CardJob, fetcher) -> tuple[list, object]:
 
 def prepare(job: CardJob) -> None:
     """Parse the job's stylesheets in this process, for the workers it forks."""
-    from .fetcher import SafeFetcher
-
     try:
-        stylesheets(job, SafeFetcher(tuple(Path(p) for p in job.allowed)))
+        stylesheets(job, _fetcher(job.allowed))
     except Exception:  # noqa: BLE001  the workers meet it again and report it
         _SHEETS.clear()
 
@@ -234,11 +230,16 @@ def render_cover(
     with the files read and the URLs refused."""
     from weasyprint import HTML
 
-    from .fetcher import SafeFetcher
-
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = SafeFetcher(tuple(Path(p) for p in allowed))
+    fetcher = _fetcher(allowed)
     data = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     return data, tuple(sorted(fetcher.read.items())), tuple(fetcher.refused)
+
+
+def _fetcher(allowed: tuple[str, ...]):
+    """The URL fetcher of one render: only files under `allowed` folders."""
+    from .fetcher import SafeFetcher  # imported here, as WeasyPrint is
+
+    return SafeFetcher(tuple(Path(p) for p in allowed))
