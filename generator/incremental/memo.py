@@ -153,14 +153,19 @@ class Reuse:
         self.keep("bodies", name, inputs, reads, sources, parts)
 
     def page(self, url: str, path: str, inputs: bytes, sources: Sources) -> Output | None:
-        entry = self.memo.pages.get(url)
-        if not self._valid("pages", entry, inputs, sources):
+        return self._output("pages", url, path, inputs, sources)
+
+    def _output(self, table: str, name, path: str, inputs: bytes, sources) -> Output | None:
+        """A file an earlier build made from the same inputs and reads: its
+        bytes, or the file in the untouched last output (linked, not read)."""
+        entry = getattr(self.memo, table).get(name)
+        if not self._valid(table, entry, inputs, sources):
             return None
         if entry.value is not None:
-            self.seen["pages"][url] = entry
+            self.seen[table][name] = entry
             return Output(path, entry.value)
         if self.previous_output is not None and (self.previous_output / path).is_file():
-            self.seen["pages"][url] = entry
+            self.seen[table][name] = entry
             return Output(path, None, self.previous_output / path)
         return None
 
@@ -168,23 +173,11 @@ class Reuse:
         self.keep("pages", url, inputs, reads, sources, data)
 
     def picture(self, path: str, inputs: bytes) -> Output | None:
-        """A share picture drawn from the same inputs by an earlier build: its
-        bytes, or the file in the untouched last output (linked, not read)."""
-        self.used.add("pictures")
-        entry = self.memo.pictures.get(path)
-        if entry is None or entry.inputs != inputs:
-            return None
-        if entry.value is None and not (
-            self.previous_output is not None and (self.previous_output / path).is_file()
-        ):
-            return None
-        self.seen["pictures"][path] = entry
-        if entry.value is not None:
-            return Output(path, entry.value)
-        return Output(path, None, self.previous_output / path)
+        """A share picture drawn from the same inputs (it reads nothing else)."""
+        return self._output("pictures", path, path, inputs, None)
 
     def keep_picture(self, path: str, inputs: bytes, data: bytes) -> None:
-        self.seen["pictures"][path] = Entry(inputs, (), data)
+        self.keep("pictures", path, inputs, (), None, data)
 
     def finish(self) -> None:
         """After a good build: remember what it made, forget the rest."""
