@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
+from .staging import Staging, spare_of
 
 if TYPE_CHECKING:  # not imported at run time: `prehab build` checks --output before the model loads
     from .model import Copy, Output
@@ -94,55 +95,58 @@ def safe_destination(root: Path, relative: str, fresh: bool = False) -> Path:
 def write_site(
     out: Path, outputs: list[Output], copies: list[Copy], before_swap=None, remove_old=None
 ) -> int:
-    """Write everything to a staging folder, run `before_swap(staging)` (the
-    search index), then swap it in. The replaced folder, renamed aside, goes
-    to `remove_old(path)` (default: deleted now). Returns the bytes written
+    """Write everything to a staging folder (the spare brought up to date, or
+    a fresh one: see staging.py), run `before_swap(staging)` (the search
+    index), then swap it in. The replaced folder becomes the next build's
+    spare; what the staging folder no longer needed goes to
+    `remove_old(path)` (default: deleted now). Returns the bytes written
     (files linked from the previous output are not written)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     _reap_leftovers(out)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    wanted = {item.path for item in outputs} | {item.path for item in copies} | {MARKER}
+    for relative in wanted:
+        safe_destination(out, relative, fresh=True)  # the path alone: refused before any write
+    trash = _aside(out)
     total = 0
+    staging = Staging(out)
     try:
-        staging.mkdir()
-        folders = _Folders(staging)
+        staging.prepare(wanted, trash)
         for item in outputs:
-            dest = folders.made_for(safe_destination(staging, item.path, fresh=True))
             if item.data is None:  # an unchanged page: the previous output's file, linked
-                link_or_copy(item.source, dest)
+                staging.link(item.path, item.source, link_or_copy)
                 continue
-            dest.write_bytes(item.data)
+            staging.write(item.path, item.data)
             total += len(item.data)
         for item in copies:
-            dest = folders.made_for(safe_destination(staging, item.path, fresh=True))
-            shutil.copyfile(item.source, dest)
-            total += dest.stat().st_size
-        (staging / MARKER).write_text(
-            "This folder is made by `prehab build` and replaced by each build.\n"
+            staging.copy(item.path, item.source)
+            total += item.source.stat().st_size
+        staging.write(
+            MARKER, b"This folder is made by `prehab build` and replaced by each build.\n"
         )
         if before_swap:
-            before_swap(staging)
-        old = _swap(staging, out)
+            before_swap(staging.root)
+        old = _swap(staging.root, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging.root, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
         raise
-    if old is not None:
-        (remove_old or _remove)(old)
+    for folder in (trash, _keep_as_spare(old, out)):
+        if folder is not None and folder.exists():
+            (remove_old or _remove)(folder)
     return total
 
 
-class _Folders:
-    """The folders of a fresh staging tree, each made once (not once per file:
-    5,000 mkdir calls at 4,000 articles)."""
-
-    def __init__(self, root: Path):
-        self.made = {root}
-
-    def made_for(self, dest: Path) -> Path:
-        if dest.parent not in self.made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            self.made.update((dest.parent, *dest.parent.parents))
-        return dest
+def _keep_as_spare(old: Path | None, out: Path) -> Path | None:
+    """Rename the replaced site to the spare; returns it when it cannot be
+    (it is then deleted instead)."""
+    if old is None:
+        return None
+    try:
+        old.rename(spare_of(out))
+    except OSError:
+        return old
+    return None
 
 
 def _remove(folder: Path) -> None:
@@ -160,9 +164,15 @@ def link_or_copy(source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest)
 
 
+def _aside(out: Path) -> Path:
+    """A fresh name beside `out` for a folder set aside (a replaced site,
+    files no longer needed): removed by the next build if this one dies."""
+    return out.parent / f".{out.name}.old-{os.getpid()}-{next(_SWAPS)}"
+
+
 def _swap(staging: Path, out: Path) -> Path | None:
     """Rename out aside and staging to out; returns the renamed old folder."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}-{next(_SWAPS)}"
+    old = _aside(out)
     if not out.exists():
         old = None
     else:

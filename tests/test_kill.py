@@ -300,4 +300,6 @@ def test_sigkill_between_the_two_renames_leaves_a_state_the_next_build_repairs(m
     about.write_text(good.replace("We are runners.", "We are runners and physios."))
     assert run_cli("build", "--no-pdf", cwd=root).returncode == 0
     assert "runners and physios" in (root / "site_output/about/index.html").read_text()
-    assert not list(root.glob(".site_output.*"))
+    # beside it only the spare (the site it replaced, for the next build to reuse)
+    assert [p.name for p in root.glob(".site_output.*")] == [".site_output.spare"]
+    assert snapshot(root / ".site_output.spare") == before

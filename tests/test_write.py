@@ -274,11 +274,14 @@ def test_a_build_after_a_kill_mid_swap_writes_the_new_site_and_leaves_nothing_be
     root = make_project()
     out = root / "site_output"
     build(root, out)
+    before = snapshot(out)
     killed_mid_swap(out, dead_pid())
     (root / "content/pages/about.md").write_text("---\ntitle: About\n---\nRewritten.\n")
     build(root, out)
     assert "Rewritten." in (out / "about/index.html").read_text()
-    assert list(root.glob(".site_output.*")) == []
+    # what is left beside it is the spare alone: the last good site, whole
+    assert [p.name for p in root.glob(".site_output.*")] == [".site_output.spare"]
+    assert snapshot(root / ".site_output.spare") == before
 
 
 def test_a_replaced_site_half_deleted_by_a_killed_build_is_removed_not_restored(make_project):

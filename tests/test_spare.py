@@ -1,0 +1,125 @@
+"""The spare: a build keeps the site it replaced beside the output and the
+next build brings it up to date instead of making every folder again. The
+site it swaps in must be exactly a clean build's, and the live site must
+never change while the next one is put together."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from conftest import build
+
+from generator.write import MARKER
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+ABOUT = "content/pages/about.md"
+TEAM = "content/pages/team.md"
+
+
+def page(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\nsummary: A page.\n---\n{body}\n"
+
+
+def test_a_site_made_from_the_spare_is_a_clean_builds_byte_for_byte(make_project, tmp_path):
+    root = make_project()
+    out, spare = root / "site_output", root / ".site_output.spare"
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Two physios."))
+    (root / ABOUT).write_text(page("About", "We are runners and physios."))
+    build(root, out, search=False)  # the first site becomes the spare
+    assert spare.is_dir() and "team/index.html" not in snapshot(spare)
+    # the spare now has a page too many (team) and one out of date (about, which
+    # this build does not change: it comes from the live site)
+    (root / TEAM).unlink()
+    build(root, out, search=False)
+    clean = tmp_path / "clean"
+    build(root, clean, search=False)
+    assert snapshot(out) == snapshot(clean)
+    assert b"runners and physios" in (out / "about/index.html").read_bytes()
+    assert not (out / "team").exists()
+
+
+def test_the_live_site_is_never_written_through_a_link_the_spare_shares(make_project):
+    root = make_project()
+    out, spare = root / "site_output", root / ".site_output.spare"
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Two physios."))
+    build(root, out, search=False)
+    live = snapshot(out)
+    about = out / "about/index.html"
+    # the about page did not change in the last build: the live file and the spare's are one
+    assert os.path.samefile(about, spare / "about/index.html")
+    (root / ABOUT).write_text(page("About", "We are runners and physios."))
+    build(root, out, search=False)
+    assert b"runners and physios" in (out / "about/index.html").read_bytes()
+    # the site it replaced (now the spare) kept its own about page, unchanged
+    assert snapshot(spare) == live
+
+
+def test_unchanged_pages_are_the_same_files_in_the_spare_and_are_left_alone(make_project):
+    root = make_project()
+    out, spare = root / "site_output", root / ".site_output.spare"
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Two physios."))
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Three physios."))
+    build(root, out, search=False)
+    # the goblet squat page was made once: the live site and the spare hold that one file
+    assert os.path.samefile(
+        out / "exercises/goblet-squat/index.html", spare / "exercises/goblet-squat/index.html"
+    )
+    assert (out / MARKER).is_file()
+
+
+def test_a_spare_holding_a_symlink_is_not_used_and_nothing_is_written_through_it(
+    make_project, tmp_path
+):
+    root = make_project()
+    out, spare = root / "site_output", root / ".site_output.spare"
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Two physios."))
+    build(root, out, search=False)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not the site's")
+    shutil.rmtree(spare / "about")
+    (spare / "about").symlink_to(outside, target_is_directory=True)
+    (root / ABOUT).write_text(page("About", "We are runners and physios."))
+    build(root, out, search=False)
+    assert (outside / "index.html").read_text() == "not the site's"
+    assert not (out / "about").is_symlink()
+    clean = tmp_path / "clean"
+    build(root, clean, search=False)
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_a_spare_with_files_where_folders_go_and_folders_where_files_go_is_mended(
+    make_project, tmp_path
+):
+    root = make_project()
+    out, spare = root / "site_output", root / ".site_output.spare"
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Two physios."))
+    build(root, out, search=False)
+    shutil.rmtree(spare / "about")
+    (spare / "about").write_text("a file where a folder goes")
+    (spare / "sitemap.xml").unlink()
+    (spare / "sitemap.xml").mkdir()
+    (spare / "sitemap.xml/stray.html").write_text("a folder where a file goes")
+    (spare / "stray/deep").mkdir(parents=True)
+    (spare / "stray/deep/x.html").write_text("not in the new site")
+    build(root, out, search=False)
+    clean = tmp_path / "clean"
+    build(root, clean, search=False)
+    assert snapshot(out) == snapshot(clean)
+    assert not list(root.glob(".site_output.old-*"))  # what was dropped is deleted
