@@ -12,11 +12,12 @@ exercise first. Numbers in a sentence that names none are not read."""
 
 from __future__ import annotations
 
-import functools
 import re
+from typing import NamedTuple
 
 from .diagnostics import WARNING, Diagnostic
 from .model import Dose, Node, SiteGraph
+from .remembered import remembered
 
 SETS_REPS = re.compile(r"\b(\d{1,2})\s*(?:x|×|sets? of)\s*(\d{1,3})\b", re.I)
 MINUTES = re.compile(r"\b(\d{1,3})(?:\s*(?:to|-|–)\s*(\d{1,3}))?[\s-]*min(?:ute)?s?\b", re.I)
@@ -37,7 +38,7 @@ def dose_word_warnings(graph: SiteGraph) -> list[Diagnostic]:
         for line, said, slug in _numbers(body.markdown, body.first_line, names):
             if slug in shared and not _agrees(said, shared[slug]):
                 title = dict(names)[slug]
-                found.append(_warning(article, routine, line, said[0], title, shared[slug]))
+                found.append(_warning(article, routine, line, said.text, title, shared[slug]))
     return found
 
 
@@ -52,13 +53,25 @@ def _has_clue(text: str) -> bool:
     return "min" in low or "set of" in low or "sets of" in low or bool(DIGIT_X.search(low))
 
 
-@functools.lru_cache(maxsize=20_000)
+class Said(NamedTuple):
+    """Dose words as written: '3 x 10' (sets and reps) or '10 to 20-minute'."""
+
+    text: str
+    sets_reps: bool
+    first: int
+    second: int | None
+
+
+@remembered
 def _numbers(text: str, first_line: int, names: tuple[tuple[str, str], ...]) -> tuple:
-    """(file line, match, slug) for each dose-like number in a body with the
+    """(file line, Said, slug) for each dose-like number in a body with the
     exercise named nearest to it in its sentence (none named: left out), of
-    the (slug, title) `names`. A pure function, memoised: the dev server
-    asks again for unchanged bodies."""
-    return tuple(_numbers_in(text, first_line, dict(names)))
+    the (slug, title) `names`. A pure function, remembered between builds
+    (incremental/remembered.py)."""
+    return tuple(
+        (line, Said(m[0], m.re is SETS_REPS, int(m[1]), int(m[2]) if m[2] else None), slug)
+        for line, m, slug in _numbers_in(text, first_line, dict(names))
+    )
 
 
 def _numbers_in(text: str, first_line: int, names: dict[str, str]):
@@ -99,10 +112,10 @@ def _matches(pattern: re.Pattern, text: str):
             yield match
 
 
-def _agrees(said: re.Match, dose: Dose) -> bool:
-    if said.re is SETS_REPS:
-        return dose.reps is not None and (int(said[1]), int(said[2])) == (dose.sets, dose.reps)
-    low, high = int(said[1]), int(said[2] or said[1])
+def _agrees(said: Said, dose: Dose) -> bool:
+    if said.sets_reps:
+        return dose.reps is not None and (said.first, said.second) == (dose.sets, dose.reps)
+    low, high = said.first, said.first if said.second is None else said.second
     return dose.seconds is not None and low == high == dose.seconds / 60
 
 

@@ -6,11 +6,11 @@ resolve; markup uses the same patterns."""
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from .remembered import remembered
 from .sanitize import ATTRS, IMAGE_ATTRS, TAGS, srcset_urls
 
 WIKI_LINK = re.compile(r"\[\[\s*([^\]|]+?)\s*(?:\|\s*([^\]]+?)\s*)?\]\]")
@@ -103,10 +103,10 @@ def citation_ids(inner: str) -> list[str] | None:
     return ids
 
 
-@functools.lru_cache(maxsize=50_000)
+@remembered
 def find_refs(markdown: str, first_line: int) -> tuple[Ref, ...]:
     """Every link, citation and image in a Markdown text, in reading order.
-    A pure function, memoised: the dev server asks again for unchanged bodies."""
+    A pure function, remembered between builds (incremental/remembered.py)."""
     refs: list[Ref] = []
     fence = None
     for offset, line in enumerate(markdown.split("\n")):

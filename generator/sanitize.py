@@ -10,13 +10,14 @@ editors know."""
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+
+from .remembered import remembered
 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
@@ -168,10 +169,10 @@ class _RawHtml(HTMLParser):
                 self.removed.append(f"'{name}' attribute on <{tag}>")
 
 
-@functools.lru_cache(maxsize=50_000)
+@remembered
 def raw_html_problems(markdown: str, first_line: int) -> tuple[tuple[int, str], ...]:
     """(line, what) for each piece of raw HTML the sanitiser will remove.
-    A pure function, memoised like the link scan."""
+    A pure function, remembered like the link scan."""
     problems, fence = [], None
     for offset, line in enumerate(markdown.split("\n")):
         stripped = line.lstrip()

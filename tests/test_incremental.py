@@ -188,3 +188,28 @@ def test_a_template_error_in_a_worker_process_is_reported_at_its_line(tmp_path, 
         and "(while rendering /articles/back-pain/)" in error
         and "no_such_field" in error
     )
+
+
+def test_scans_remembered_by_the_memo_still_report_in_a_fresh_process(tmp_path):
+    """The link, raw-HTML and dose scans come back from the memo in a new
+    `prehab build`: their warnings and errors must be the same as a cold
+    build's, at the same lines."""
+    from conftest import run_cli
+
+    root = write_project(
+        tmp_path / "site",
+        {
+            "content/pages/about.md": "---\ntitle: About\nsummary: Us.\n---\n"
+            "We are runners.\n\n<span onclick='x()'>Hi</span>\n",
+        },
+    )
+    first = run_cli("build", "--no-pdf", "--no-search", cwd=root)
+    assert first.returncode == 0, first.stderr
+    warning = "content/pages/about.md:7: warning: removed unsafe HTML: 'onclick' attribute"
+    assert warning in first.stderr
+    article = root / "content/articles/back-pain.md"
+    article.write_text(article.read_text().replace("[[goblet-squat]]", "[[goblet-squats]]"))
+    second = run_cli("build", "--no-pdf", "--no-search", cwd=root)
+    assert second.returncode == 1
+    assert warning in second.stderr
+    assert "content/articles/back-pain.md:21: unknown link [[goblet-squats]]" in second.stderr

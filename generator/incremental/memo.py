@@ -24,6 +24,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import remembered
 from ..atomic import write_atomic
 from ..model import Output
 from ..view import Sources, lookup
@@ -55,6 +56,7 @@ class Memo:
     pages: dict[str, Entry] = field(default_factory=dict)  # url -> page bytes
     cards: dict[tuple, Entry] = field(default_factory=dict)  # (routine, size) -> card cache key
     pictures: dict[str, Entry] = field(default_factory=dict)  # output path -> share picture bytes
+    remembered: dict[str, dict] = field(default_factory=dict)  # pure scans: function -> results
 
 
 class Reuse:
@@ -74,9 +76,11 @@ class Reuse:
         # (template texts, their compiled environment), in memory only
         self._environment: tuple[dict, object] | None = None
         self.file_hashes: dict = {}  # path -> (size, mtime_ns, sha256), as git's index keeps them
+        remembered.restore(self.memo.remembered)
         self.start()
 
     def start(self) -> None:
+        remembered.begin()
         self.prints = Fingerprints(getattr(self, "prints", None))
         self.current: dict[tuple, tuple[tuple, bytes]] = {}  # key -> (key, its fingerprint now)
         self.used: set[str] = set()  # the tables this build looked in
@@ -184,6 +188,7 @@ class Reuse:
         for table, entries in self.seen.items():
             if table in self.used or entries:  # a table this build did not use stays as it was
                 setattr(self.memo, table, entries)
+        self.memo.remembered = remembered.harvest()
         self.previous_output = None
 
 
@@ -237,6 +242,8 @@ def save_memo(path: Path, memo: Memo) -> None:
     when it is untouched, and makes them again otherwise."""
     pages = {url: Entry(e.inputs, e.trace, None) for url, e in memo.pages.items()}
     pictures = {path: Entry(e.inputs, (), None) for path, e in memo.pictures.items()}
-    stored = Memo(memo.parsed, memo.validated, memo.bodies, pages, memo.cards, pictures)
+    stored = Memo(
+        memo.parsed, memo.validated, memo.bodies, pages, memo.cards, pictures, memo.remembered
+    )
     payload = pickle.dumps((toolchain(), stored), protocol=pickle.HIGHEST_PROTOCOL)
     write_atomic(path, hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)
