@@ -17,10 +17,12 @@ same result."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,6 +212,20 @@ def _memo_key() -> bytes:
         return path.read_bytes()
 
 
+@contextmanager
+def _no_collection():
+    """No garbage collection while a memo is unpickled or pickled: a million
+    new objects (none of them garbage) set off collection after collection,
+    which tripled the load at 4,000 articles (0.28 s -> 0.9 s)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def load_memo(path: Path) -> Memo:
     """The memo an earlier build left in the cache, or a fresh one. A memo
     made by other code or libraries (the toolchain) is not used; a file that
@@ -221,7 +237,8 @@ def load_memo(path: Path) -> Memo:
             signature, hmac.new(_memo_key(), payload, hashlib.sha256).digest()
         ):
             return Memo()
-        made_by, memo = pickle.loads(payload)
+        with _no_collection():
+            made_by, memo = pickle.loads(payload)
     except (
         OSError,
         EOFError,
@@ -245,5 +262,6 @@ def save_memo(path: Path, memo: Memo) -> None:
     stored = Memo(
         memo.parsed, memo.validated, memo.bodies, pages, memo.cards, pictures, memo.remembered
     )
-    payload = pickle.dumps((toolchain(), stored), protocol=pickle.HIGHEST_PROTOCOL)
+    with _no_collection():
+        payload = pickle.dumps((toolchain(), stored), protocol=pickle.HIGHEST_PROTOCOL)
     write_atomic(path, hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)
