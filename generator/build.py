@@ -28,7 +28,8 @@ from .diagnostics import ContentErrors, Diagnostic, Report
 from .feeds import render_feeds
 from .forking import frozen_gc
 from .images import process_images
-from .incremental.memo import Reuse, load_memo, save_memo
+from .incremental.memo import Reuse
+from .incremental.memo_file import load_memo, save_memo
 from .incremental.uptodate import (
     CACHE_FOLDER,
     STAMP_NAME,

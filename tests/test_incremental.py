@@ -213,3 +213,59 @@ def test_scans_remembered_by_the_memo_still_report_in_a_fresh_process(tmp_path):
     assert second.returncode == 1
     assert warning in second.stderr
     assert "content/articles/back-pain.md:21: unknown link [[goblet-squats]]" in second.stderr
+
+
+def test_a_small_edit_saves_a_delta_of_the_memo_and_the_next_build_reads_it(tmp_path):
+    """After a one-page edit the memo is not written whole: a small delta
+    beside it says what changed, and the builds after it still reuse the
+    rest and give a clean build's bytes."""
+    import shutil
+
+    from conftest import build
+
+    from generator.build import CACHE_FOLDER, MEMO_NAME
+
+    root = write_project(tmp_path / "site", {})
+    base = root / CACHE_FOLDER / MEMO_NAME
+    delta = base.with_name(MEMO_NAME + ".delta")
+    build(root, search=False)
+    written = base.read_bytes()
+    (root / "content/pages/team.md").write_text("---\ntitle: Team\nsummary: Us.\n---\nTwo.\n")
+    assert "/team/" in build(root, search=False).rendered_urls  # known from the delta alone
+    about = root / "content/pages/about.md"
+    for n, words in enumerate(["We run.", "We are physios.", "We are both."]):
+        about.write_text(f"---\ntitle: About\nsummary: Who we are.\n---\n{words}\n")
+        again = build(root, search=False)
+        assert again.rendered_urls == ["/about/"], n  # the rest came from base and delta
+        assert base.read_bytes() == written and 0 < delta.stat().st_size < len(written) / 4
+    shutil.copytree(
+        root, tmp_path / "clean", ignore=shutil.ignore_patterns(CACHE_FOLDER, "*site_output*")
+    )
+    clean = build(tmp_path / "clean", search=False)
+    assert clean.pages_rendered == clean.pages
+    mine, theirs = root / "site_output", tmp_path / "clean/site_output"
+    files = sorted(p.relative_to(mine) for p in mine.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(theirs) for p in theirs.rglob("*") if p.is_file())
+    assert [f for f in files if (mine / f).read_bytes() != (theirs / f).read_bytes()] == []
+
+
+def test_a_memo_delta_not_signed_by_this_user_is_never_unpickled(tmp_path):
+    import pickle
+
+    from conftest import build
+
+    from generator.build import CACHE_FOLDER, MEMO_NAME
+
+    root = write_project(tmp_path / "site", {})
+    build(root, search=False)
+
+    class Boom:
+        def __reduce__(self):
+            return (open, (str(tmp_path / "owned"), "w"))
+
+    planted = root / CACHE_FOLDER / (MEMO_NAME + ".delta")
+    planted.write_bytes(b"\0" * 32 + pickle.dumps(Boom()))
+    (root / "content/pages/about.md").write_text("---\ntitle: About\nsummary: Us.\n---\nNew.\n")
+    again = build(root, search=False)
+    assert not (tmp_path / "owned").exists()
+    assert again.rendered_urls == ["/about/"]  # the base alone still serves

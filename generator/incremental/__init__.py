@@ -9,6 +9,7 @@ with it or without it (tests/test_edit_matrix.py proves it edit by edit).
 | `fingerprint.py` | digests of plain values: the one meaning of "the same input" |
 | `toolchain.py` | prehab's code, library versions, system fonts and PDF libraries |
 | `memo.py` | bodies and pages remembered with the reads that made them (`Reuse`) |
+| `memo_file.py` | the memo on disk: a signed base and a signed delta of what changed since |
 | `cache.py` | content-hash files for PDF cards, resized images and the search index |
 | `uptodate.py` | the "nothing changed" check that skips a whole build |
 """

@@ -17,22 +17,14 @@ same result."""
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import hmac
-import os
-import pickle
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import remembered
-from ..atomic import write_atomic
 from ..model import Output
 from ..view import Sources, lookup
 from .cache import Cache
 from .fingerprint import Fingerprints
-from .toolchain import toolchain
 
 GONE = b"gone"  # the fingerprint of a key that no longer reads anything
 
@@ -59,6 +51,8 @@ class Memo:
     cards: dict[tuple, Entry] = field(default_factory=dict)  # (routine, size) -> card cache key
     pictures: dict[str, Entry] = field(default_factory=dict)  # output path -> share picture bytes
     remembered: dict[str, dict] = field(default_factory=dict)  # pure scans: function -> results
+    # where this memo was read from (memo_file.Origin): what a save compares to; not saved
+    origin: object = field(default=None, compare=False, repr=False)
 
 
 class Reuse:
@@ -192,76 +186,3 @@ class Reuse:
                 setattr(self.memo, table, entries)
         self.memo.remembered = remembered.harvest()
         self.previous_output = None
-
-
-def _memo_key() -> bytes:
-    """A secret of this user's, outside the project: a memo file planted in a
-    repository (pickle can run code) fails the signature and is ignored."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "prehab"
-    path = folder / "memo.key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another build made it meanwhile
-            return path.read_bytes()
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(os.urandom(32))
-        return path.read_bytes()
-
-
-@contextmanager
-def _no_collection():
-    """No garbage collection while a memo is unpickled or pickled: a million
-    new objects (none of them garbage) set off collection after collection,
-    which tripled the load at 4,000 articles (0.28 s -> 0.9 s)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-def load_memo(path: Path) -> Memo:
-    """The memo an earlier build left in the cache, or a fresh one. A memo
-    made by other code or libraries (the toolchain) is not used; a file that
-    is unreadable or not signed by this user's key is never unpickled."""
-    try:
-        data = path.read_bytes()
-        signature, payload = data[:32], data[32:]
-        if not hmac.compare_digest(
-            signature, hmac.new(_memo_key(), payload, hashlib.sha256).digest()
-        ):
-            return Memo()
-        with _no_collection():
-            made_by, memo = pickle.loads(payload)
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        ImportError,
-    ):
-        return Memo()
-    return memo if made_by == toolchain() and isinstance(memo, Memo) else Memo()
-
-
-def save_memo(path: Path, memo: Memo) -> None:
-    """Write the memo atomically and signed, without the pages' and share
-    pictures' bytes (the output folder holds those; two thirds of the memo
-    at 4,000 articles): the next build links unchanged ones from the output
-    when it is untouched, and makes them again otherwise."""
-    pages = {url: Entry(e.inputs, e.trace, None) for url, e in memo.pages.items()}
-    pictures = {path: Entry(e.inputs, (), None) for path, e in memo.pictures.items()}
-    stored = Memo(
-        memo.parsed, memo.validated, memo.bodies, pages, memo.cards, pictures, memo.remembered
-    )
-    with _no_collection():
-        payload = pickle.dumps((toolchain(), stored), protocol=pickle.HIGHEST_PROTOCOL)
-    write_atomic(path, hmac.new(_memo_key(), payload, hashlib.sha256).digest() + payload)
