@@ -101,7 +101,7 @@ def load_content(
                     )
                 )
                 continue
-            raw, problem = read_text(file, root, limits.markdown_bytes)
+            raw, problem = read_text(file, root, limits.markdown_bytes, gate)
             if problem:
                 diagnostics.append(problem)
                 rejected.add((kind, slug))
@@ -198,11 +198,13 @@ ACTIVE_SUFFIXES = frozenset(
 )
 
 
-def read_text(file: Path, root: Path, limit: int) -> tuple[str, Diagnostic | None]:
+def read_text(
+    file: Path, root: Path, limit: int, gate: Gate | None = None
+) -> tuple[str, Diagnostic | None]:
     """The text of a source, or why it cannot be used. The file gate checks
     where the file really is, its kind and size before reading it, so a
     pipe, a link out of the project or a huge file is never read."""
-    gate = Gate(root)
+    gate = gate or Gate(root)
     try:
         data = gate.read(file, Limit(limit, "site.toml [limits] markdown_kb", "split it"))
     except Refusal as refusal:
