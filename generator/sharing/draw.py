@@ -7,7 +7,9 @@ fixed compression; a picture without a photo in it is stored with a
 256-colour palette, half the bytes and a third of the time). The palette is
 made once per background (its own colours, plus the blends of each text
 colour with what it is drawn on), so each picture is only mapped to it, not
-quantised anew: 1 ms instead of 8.
+quantised anew: 1 ms instead of 8. Text is drawn straight onto the
+background already in that palette, each pixel the blend its coverage
+gives (_PalettePen), rather than drawn in full colour and mapped.
 
 Title rule: the title wraps on spaces at the largest size at which it fits
 on at most three lines, balanced (as even lines as that many allow); at the
@@ -18,6 +20,7 @@ with "…". The label and the site name are one line each, cut with "…"."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -83,7 +86,7 @@ def draw_groups(groups: list[tuple[Job, ...]]) -> list[list[tuple[bytes, str | N
 def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
     """The PNG, and why the page's picture could not be drawn in it. `memo`
     keeps what pictures of one chunk share: fonts, marks, backgrounds."""
-    from PIL import Image, ImageDraw
+    from PIL import Image
 
     def once(key: tuple, make):
         if key not in memo:
@@ -97,38 +100,108 @@ def draw(job: Job, memo: dict) -> tuple[bytes, str | None]:
     background, text_width, problem, palette = once(
         ("background", job.picture, job.svg), lambda: _background(job)
     )
-    canvas = background.copy()
-    draw = ImageDraw.Draw(canvas)
+    if palette is None:  # a photo: drawn in full colour
+        canvas = background.copy()
+        pen = _ColourPen(canvas)
+    else:  # flat colours: drawn straight onto the background mapped to its palette
+        flat = once(
+            ("flat", job.picture, job.svg),
+            lambda: background.quantize(palette=palette, dither=Image.Dither.NONE),
+        )
+        canvas = flat.copy()
+        pen = _PalettePen(canvas)
     top = L.pad
     if job.label:
         small = font(L.label_size)
         label = _fit_line(job.label.upper(), small, text_width - 32)
         box = (L.pad, top, L.pad + small.getlength(label) + 32, top + L.label_size + 24)
-        draw.rounded_rectangle(box, radius=(box[3] - box[1]) // 2, fill=L.orange)
-        draw.text((L.pad + 16, top + 12), label, font=small.face, fill=L.ink)
+        pen.box(box, (box[3] - box[1]) // 2, L.orange)
+        pen.text((L.pad + 16, top + 12), label, small.face, L.ink, L.orange)
         top = box[3]
     size, lines = title_lines(job.title, font, text_width)
     step = round(size * L.line_height)
     footer = L.size[1] - L.pad - L.mark_size
     y = top + (footer - top - step * len(lines)) // 2
     for line in lines:
-        draw.text((L.pad, y), line, font=font(size).face, fill=L.sand)
+        pen.text((L.pad, y), line, font(size).face, L.sand, L.teal)
         y += step
     site = _fit_line(job.site, font(L.site_size), text_width - L.mark_size - 16)
     middle = footer + L.mark_size // 2
-    draw.text(
-        (L.pad + L.mark_size + 16, middle),
-        site,
-        font=font(L.site_size).face,
-        fill=L.sand,
-        anchor="lm",
-    )
-    if palette is not None:  # flat colours: a palette loses nothing seen
-        canvas = canvas.quantize(palette=palette, dither=Image.Dither.NONE)
+    pen.text((L.pad + L.mark_size + 16, middle), site, font(L.site_size).face, L.sand, L.teal, "lm")
     out = io.BytesIO()
     # no text chunks, no time
     canvas.save(out, "PNG", compress_level=L.compress_level, compress_type=L.compress_type)
     return out.getvalue(), problem
+
+
+class _ColourPen:
+    """Shapes and text on a full-colour canvas."""
+
+    def __init__(self, canvas):
+        from PIL import ImageDraw
+
+        self.draw = ImageDraw.Draw(canvas)
+
+    def box(self, box: tuple, radius: int, colour: str) -> None:
+        self.draw.rounded_rectangle(box, radius=radius, fill=colour)
+
+    def text(self, xy, text: str, face, colour: str, under: str, anchor=None) -> None:
+        self.draw.text(xy, text, font=face, fill=colour, anchor=anchor)
+
+
+class _PalettePen:
+    """Shapes and text on a canvas already in _palette()'s colours: each
+    text pixel takes the blend of the text colour with what it is drawn on
+    that its coverage gives, as mapping a full-colour drawing to the
+    palette would, without mapping the whole picture (1.4 ms of 5.7)."""
+
+    def __init__(self, canvas):
+        from PIL import ImageDraw
+
+        self.canvas = canvas
+        self.draw = ImageDraw.Draw(canvas)
+
+    def box(self, box: tuple, radius: int, colour: str) -> None:
+        self.draw.rounded_rectangle(box, radius=radius, fill=_blend_index(colour, colour, 0))
+
+    def text(self, xy, text: str, face, colour: str, under: str, anchor=None) -> None:
+        from PIL import Image, ImageDraw
+
+        left, top, right, bottom = self.draw.textbbox(xy, text, font=face, anchor=anchor)
+        if right <= left or bottom <= top:
+            return
+        coverage = Image.new("L", (right - left, bottom - top))
+        ImageDraw.Draw(coverage).text(
+            (xy[0] - left, xy[1] - top), text, font=face, fill=255, anchor=anchor
+        )
+        # on Pillow's core images: Image.point() rounds its table anew on every call,
+        # and Image.paste() would convert an "L" image to the palette by its grey
+        # values, where the core paste copies the indexes as they are
+        shades = coverage.im.point(_shades(_blend_index(colour, under, 0)), None)
+        inked = coverage.im.point(_INKED, None)
+        self.canvas.im.paste(shades, (left, top, right, bottom), inked)
+
+
+_INKED = [255 if c else 0 for c in range(256)]  # where a glyph covers anything
+
+
+@functools.cache
+def _shades(base: int) -> list[int]:
+    """Coverage (0-255) -> the palette index of the blend step it gives."""
+    steps = LAYOUT.blends - 1
+    return [base + round(c * steps / 255) for c in range(256)]
+
+
+def _blend_index(colour: str, under: str, step: int) -> int:
+    """The palette index of `colour` drawn on `under` at blend `step`
+    (_palette()'s order; a colour on itself: the box behind the label)."""
+    L = LAYOUT
+    for n, pair in enumerate(((L.sand, L.teal), (L.ink, L.orange))):
+        if pair == (colour, under):
+            return L.palette + n * L.blends + step
+    if under == colour == L.orange:  # ink on orange, step 0, is the orange itself
+        return L.palette + L.blends
+    raise ValueError(f"no blend of {colour} on {under} in the palette")
 
 
 class _Face:
