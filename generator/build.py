@@ -175,7 +175,9 @@ def compile_site(
     clock.lap("share pictures")
 
     def environment():
-        return make_environment(project / "templates", templates)
+        return make_environment(
+            project / "templates", templates, reuse.template_code if reuse else None
+        )
 
     env = reuse.environment(templates, environment) if reuse else environment()
     updating = frozenset()

@@ -95,8 +95,13 @@ class _Environment(jinja2.Environment):
         return super()._load_template(name, globals)
 
 
-def make_environment(folder: Path, sources: dict[str, str]) -> jinja2.Environment:
+def make_environment(
+    folder: Path, sources: dict[str, str], bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """The one Jinja environment of the site; `bytecode_cache` (reuse machinery)
+    only saves compiling templates whose source it has seen."""
     env = _Environment(
+        bytecode_cache=bytecode_cache,
         loader=_Sources(folder, sources),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

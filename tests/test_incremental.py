@@ -269,3 +269,27 @@ def test_a_memo_delta_not_signed_by_this_user_is_never_unpickled(tmp_path):
     again = build(root, search=False)
     assert not (tmp_path / "owned").exists()
     assert again.rendered_urls == ["/about/"]  # the base alone still serves
+
+
+def test_a_template_edited_between_two_builds_is_compiled_again_not_taken_from_the_memo(
+    tmp_path,
+):
+    """Compiled templates come back from the memo in a fresh process; one
+    whose text changed (itself, or a partial it imports) must show the change."""
+    from conftest import run_cli
+
+    root = write_project(tmp_path / "site", {})
+    assert run_cli("build", "--no-pdf", "--no-search", cwd=root).returncode == 0
+    exercise = root / "site_output/exercises/goblet-squat/index.html"
+    routines = root / "site_output/routines/index.html"
+    assert 'class="routine-card r"' not in routines.read_text()
+    edit(root, "templates/exercise.html", "<h1 data-pagefind", '<h1 class="t" data-pagefind')
+    edit(
+        root,
+        "templates/partials/macros.html",
+        'class="card routine-card"',
+        'class="routine-card r"',
+    )
+    assert run_cli("build", "--no-pdf", "--no-search", cwd=root).returncode == 0
+    assert '<h1 class="t"' in exercise.read_text()
+    assert 'class="routine-card r"' in routines.read_text()

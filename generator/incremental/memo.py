@@ -20,6 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from .. import remembered
 from ..model import Output
 from ..view import Sources, lookup
@@ -51,6 +54,7 @@ class Memo:
     cards: dict[tuple, Entry] = field(default_factory=dict)  # (routine, size) -> card cache key
     pictures: dict[str, Entry] = field(default_factory=dict)  # output path -> share picture bytes
     remembered: dict[str, dict] = field(default_factory=dict)  # pure scans: function -> results
+    templates: dict[str, tuple] = field(default_factory=dict)  # Jinja key -> (checksum, code)
     # where this memo was read from (memo_file.Origin): what a save compares to; not saved
     origin: object = field(default=None, compare=False, repr=False)
 
@@ -73,6 +77,7 @@ class Reuse:
         self._environment: tuple[dict, object] | None = None
         self.file_hashes: dict = {}  # path -> (size, mtime_ns, sha256), as git's index keeps them
         remembered.restore(self.memo.remembered)
+        self.template_code = TemplateCode(self.memo.templates)
         self.start()
 
     def start(self) -> None:
@@ -185,4 +190,25 @@ class Reuse:
             if table in self.used or entries:  # a table this build did not use stays as it was
                 setattr(self.memo, table, entries)
         self.memo.remembered = remembered.harvest()
+        self.memo.templates = {**self.memo.templates, **self.template_code.compiled}
         self.previous_output = None
+
+
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept in the memo, so that a fresh `prehab build`
+    does not compile again the templates it renders (0.14-0.17 s). Jinja
+    uses an entry only when its source checksum matches the template's text;
+    the memo is signed, so the code loaded is code a build of this user's
+    wrote, and the toolchain key drops it when Jinja or prehab changes."""
+
+    def __init__(self, known: dict[str, tuple]):
+        self.known = known
+        self.compiled: dict[str, tuple] = {}  # compiled by this process: for the memo
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.known.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.bytecode_from_string(found[1])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = (bucket.checksum, bucket.bytecode_to_string())

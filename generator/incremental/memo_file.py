@@ -27,7 +27,7 @@ from ..atomic import write_atomic
 from .memo import Entry, Memo
 from .toolchain import toolchain
 
-TABLES = ("parsed", "validated", "bodies", "pages", "cards", "pictures")
+TABLES = ("parsed", "validated", "bodies", "pages", "cards", "pictures", "templates")
 REWRITE_AT = 4  # write a new base when the delta is over 1/REWRITE_AT of it
 _MISSING = object()
 _ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError)
@@ -101,7 +101,14 @@ def _stored(memo: Memo) -> Memo:
         for path, e in memo.pictures.items()
     }
     return Memo(
-        memo.parsed, memo.validated, memo.bodies, pages, memo.cards, pictures, memo.remembered
+        memo.parsed,
+        memo.validated,
+        memo.bodies,
+        pages,
+        memo.cards,
+        pictures,
+        memo.remembered,
+        memo.templates,
     )
 
 
