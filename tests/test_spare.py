@@ -30,6 +30,23 @@ def page(title: str, body: str) -> str:
     return f"---\ntitle: {title}\nsummary: A page.\n---\n{body}\n"
 
 
+def with_a_spare(make_project) -> tuple[Path, Path, Path]:
+    """A project built twice (a team page added in between): its root, its
+    output and the spare, which holds the first build's site."""
+    root = make_project()
+    out, spare = root / "site_output", root / ".site_output.spare"
+    build(root, out, search=False)
+    (root / TEAM).write_text(page("Team", "Two physios."))
+    build(root, out, search=False)
+    return root, out, spare
+
+
+def assert_a_clean_build(root: Path, out: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    build(root, clean, search=False)
+    assert snapshot(out) == snapshot(clean)
+
+
 def test_a_site_made_from_the_spare_is_a_clean_builds_byte_for_byte(make_project, tmp_path):
     root = make_project()
     out, spare = root / "site_output", root / ".site_output.spare"
@@ -42,19 +59,13 @@ def test_a_site_made_from_the_spare_is_a_clean_builds_byte_for_byte(make_project
     # this build does not change: it comes from the live site)
     (root / TEAM).unlink()
     build(root, out, search=False)
-    clean = tmp_path / "clean"
-    build(root, clean, search=False)
-    assert snapshot(out) == snapshot(clean)
+    assert_a_clean_build(root, out, tmp_path)
     assert b"runners and physios" in (out / "about/index.html").read_bytes()
     assert not (out / "team").exists()
 
 
 def test_the_live_site_is_never_written_through_a_link_the_spare_shares(make_project):
-    root = make_project()
-    out, spare = root / "site_output", root / ".site_output.spare"
-    build(root, out, search=False)
-    (root / TEAM).write_text(page("Team", "Two physios."))
-    build(root, out, search=False)
+    root, out, spare = with_a_spare(make_project)
     live = snapshot(out)
     about = out / "about/index.html"
     # the about page did not change in the last build: the live file and the spare's are one
@@ -67,11 +78,7 @@ def test_the_live_site_is_never_written_through_a_link_the_spare_shares(make_pro
 
 
 def test_unchanged_pages_are_the_same_files_in_the_spare_and_are_left_alone(make_project):
-    root = make_project()
-    out, spare = root / "site_output", root / ".site_output.spare"
-    build(root, out, search=False)
-    (root / TEAM).write_text(page("Team", "Two physios."))
-    build(root, out, search=False)
+    root, out, spare = with_a_spare(make_project)
     (root / TEAM).write_text(page("Team", "Three physios."))
     build(root, out, search=False)
     # the goblet squat page was made once: the live site and the spare hold that one file
@@ -84,11 +91,7 @@ def test_unchanged_pages_are_the_same_files_in_the_spare_and_are_left_alone(make
 def test_a_spare_holding_a_symlink_is_not_used_and_nothing_is_written_through_it(
     make_project, tmp_path
 ):
-    root = make_project()
-    out, spare = root / "site_output", root / ".site_output.spare"
-    build(root, out, search=False)
-    (root / TEAM).write_text(page("Team", "Two physios."))
-    build(root, out, search=False)
+    root, out, spare = with_a_spare(make_project)
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "index.html").write_text("not the site's")
@@ -98,19 +101,13 @@ def test_a_spare_holding_a_symlink_is_not_used_and_nothing_is_written_through_it
     build(root, out, search=False)
     assert (outside / "index.html").read_text() == "not the site's"
     assert not (out / "about").is_symlink()
-    clean = tmp_path / "clean"
-    build(root, clean, search=False)
-    assert snapshot(out) == snapshot(clean)
+    assert_a_clean_build(root, out, tmp_path)
 
 
 def test_a_spare_with_files_where_folders_go_and_folders_where_files_go_is_mended(
     make_project, tmp_path
 ):
-    root = make_project()
-    out, spare = root / "site_output", root / ".site_output.spare"
-    build(root, out, search=False)
-    (root / TEAM).write_text(page("Team", "Two physios."))
-    build(root, out, search=False)
+    root, out, spare = with_a_spare(make_project)
     shutil.rmtree(spare / "about")
     (spare / "about").write_text("a file where a folder goes")
     (spare / "sitemap.xml").unlink()
@@ -119,7 +116,5 @@ def test_a_spare_with_files_where_folders_go_and_folders_where_files_go_is_mende
     (spare / "stray/deep").mkdir(parents=True)
     (spare / "stray/deep/x.html").write_text("not in the new site")
     build(root, out, search=False)
-    clean = tmp_path / "clean"
-    build(root, clean, search=False)
-    assert snapshot(out) == snapshot(clean)
+    assert_a_clean_build(root, out, tmp_path)
     assert not list(root.glob(".site_output.old-*"))  # what was dropped is deleted
