@@ -35,6 +35,7 @@ class References:
         self.featured: set[str] = set()  # exercises featured by documents not published
         self.blind = False  # a document could not be read: what it uses is unknown
         self.image_refs: dict[str, tuple[str, int]] = {}
+        self.borrowed: dict[str, tuple] = {}  # exercise slug -> (its Feature, the links in it)
 
     def _is_published(self, doc: Document) -> bool:
         if getattr(doc.meta, "draft", None) and not self.options.drafts:

@@ -131,7 +131,11 @@ def write_site(
         shutil.rmtree(staging.root, ignore_errors=True)
         shutil.rmtree(trash, ignore_errors=True)
         raise
-    for folder in (trash, _keep_as_spare(old, out)):
+    # a site that shares few files with the new one (the last build remade
+    # most pages) would cost more to bring up to date than a fresh folder
+    linked = sum(1 for item in outputs if item.data is None)
+    spare = _keep_as_spare(old, out) if linked * 2 >= len(outputs) else old
+    for folder in (trash, spare):
         if folder is not None and folder.exists():
             (remove_old or _remove)(folder)
     return total
