@@ -89,11 +89,11 @@ class Staging:
             while parent.as_posix() not in needed and parent.as_posix() != ".":
                 needed.add(parent.as_posix())
                 parent = parent.parent
-        unneeded = sorted(self.folders - needed)  # a folder sorts before its contents
+        unneeded = self.folders - needed
         dropped: list[str] = []
-        for folder in unneeded:
-            if any(folder.startswith(top + "/") for top in dropped[-1:]):
-                continue  # inside a folder already dropped
+        for folder in sorted(unneeded):
+            if folder.rpartition("/")[0] in unneeded:
+                continue  # its parent is not needed either: it goes with it
             trash.mkdir(exist_ok=True)
             os.rename(self.root / folder, trash / str(len(dropped)))
             dropped.append(folder)

@@ -113,8 +113,12 @@ def test_a_spare_with_files_where_folders_go_and_folders_where_files_go_is_mende
     (spare / "sitemap.xml").unlink()
     (spare / "sitemap.xml").mkdir()
     (spare / "sitemap.xml/stray.html").write_text("a folder where a file goes")
+    # folders the new site does not have, one named like the start of another
+    # ("stray" sorts before "stray-too", which sorts before "stray/deep")
     (spare / "stray/deep").mkdir(parents=True)
     (spare / "stray/deep/x.html").write_text("not in the new site")
+    (spare / "stray-too").mkdir()
+    (spare / "stray-too/y.html").write_text("not in the new site either")
     build(root, out, search=False)
     assert_a_clean_build(root, out, tmp_path)
     assert not list(root.glob(".site_output.old-*"))  # what was dropped is deleted
