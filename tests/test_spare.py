@@ -58,7 +58,9 @@ def test_a_site_made_from_the_spare_is_a_clean_builds_byte_for_byte(make_project
     # the spare now has a page too many (team) and one out of date (about, which
     # this build does not change: it comes from the live site)
     (root / TEAM).unlink()
+    claimed = os.stat(spare).st_ino
     build(root, out, search=False)
+    assert os.stat(out).st_ino == claimed  # built from the spare, not a fresh folder
     assert_a_clean_build(root, out, tmp_path)
     assert b"runners and physios" in (out / "about/index.html").read_bytes()
     assert not (out / "team").exists()
@@ -119,6 +121,9 @@ def test_a_spare_with_files_where_folders_go_and_folders_where_files_go_is_mende
     (spare / "stray/deep/x.html").write_text("not in the new site")
     (spare / "stray-too").mkdir()
     (spare / "stray-too/y.html").write_text("not in the new site either")
+    claimed = os.stat(spare).st_ino
+    (root / ABOUT).write_text(page("About", "We are runners and physios."))
     build(root, out, search=False)
+    assert os.stat(out).st_ino == claimed  # the spare, mended, is the new site
     assert_a_clean_build(root, out, tmp_path)
     assert not list(root.glob(".site_output.old-*"))  # what was dropped is deleted
