@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 
 class Staging:
@@ -64,19 +64,17 @@ class Staging:
     def _fresh(self, relative: str) -> Path:
         """The path of `relative` with no file there (an old one is unlinked,
         never overwritten: it may be a link to the live site's file)."""
-        dest = self.root.joinpath(*PurePosixPath(relative).parts)
+        dest = self.root / relative
         if relative in self.files:
             self.files.discard(relative)
             dest.unlink()
             return dest
-        parent = PurePosixPath(relative).parent.as_posix()
-        parent = "" if parent == "." else parent
+        parent = _parent(relative)
         if parent not in self.folders:
             dest.parent.mkdir(parents=True, exist_ok=True)
             while parent not in self.folders:
                 self.folders.add(parent)
-                parent = PurePosixPath(parent).parent.as_posix()
-                parent = "" if parent == "." else parent
+                parent = _parent(parent)
         return dest
 
     def _drop_extras(self, wanted: set[str], trash: Path) -> None:
@@ -85,14 +83,14 @@ class Staging:
         index is thousands of files), for the caller to delete later."""
         needed = {""}
         for relative in wanted:
-            parent = PurePosixPath(relative).parent
-            while parent.as_posix() not in needed and parent.as_posix() != ".":
-                needed.add(parent.as_posix())
-                parent = parent.parent
+            parent = _parent(relative)
+            while parent not in needed:
+                needed.add(parent)
+                parent = _parent(parent)
         unneeded = self.folders - needed
         dropped: list[str] = []
         for folder in sorted(unneeded):
-            if folder.rpartition("/")[0] in unneeded:
+            if _parent(folder) in unneeded:
                 continue  # its parent is not needed either: it goes with it
             trash.mkdir(exist_ok=True)
             os.rename(self.root / folder, trash / str(len(dropped)))
@@ -103,6 +101,12 @@ class Staging:
                 (self.root / relative).unlink()
         self.files = {f for f in self.files & wanted if not f.startswith(gone)}
         self.folders = {f for f in self.folders if f in needed}
+
+
+def _parent(relative: str) -> str:
+    """The folder of a relative POSIX path ('' for the top), as the sets here hold it.
+    The paths were checked by write.safe_destination: no '', '.' or '..' parts."""
+    return relative.rpartition("/")[0]
 
 
 def spare_of(out: Path) -> Path:
