@@ -30,7 +30,16 @@ from .toolchain import toolchain
 TABLES = ("parsed", "validated", "bodies", "pages", "cards", "pictures", "templates")
 REWRITE_AT = 4  # write a new base when the delta is over 1/REWRITE_AT of it
 _MISSING = object()
-_ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError)
+# what reading or unpickling a damaged or foreign file raises
+_ERRORS = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+)
 
 
 @dataclass
@@ -155,7 +164,7 @@ def _read_signed(path: Path) -> tuple[bytes, object]:
             return b"", None
         with _no_collection():
             return signature, pickle.loads(payload)
-    except (*_ERRORS, ImportError):
+    except _ERRORS:
         return b"", None
 
 
