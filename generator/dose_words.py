@@ -67,7 +67,7 @@ def _numbers(text: str, first_line: int, names: tuple[tuple[str, str], ...]) -> 
     """(file line, Said, slug) for each dose-like number in a body with the
     exercise named nearest to it in its sentence (none named: left out), of
     the (slug, title) `names`. A pure function, remembered between builds
-    (incremental/remembered.py)."""
+    (generator/remembered.py)."""
     return tuple(
         (line, Said(m[0], m.re is SETS_REPS, int(m[1]), int(m[2]) if m[2] else None), slug)
         for line, m, slug in _numbers_in(text, first_line, dict(names))

@@ -106,7 +106,7 @@ def citation_ids(inner: str) -> list[str] | None:
 @remembered
 def find_refs(markdown: str, first_line: int) -> tuple[Ref, ...]:
     """Every link, citation and image in a Markdown text, in reading order.
-    A pure function, remembered between builds (incremental/remembered.py)."""
+    A pure function, remembered between builds (generator/remembered.py)."""
     refs: list[Ref] = []
     fence = None
     for offset, line in enumerate(markdown.split("\n")):
