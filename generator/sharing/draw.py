@@ -63,6 +63,9 @@ class Layout:
 
 
 LAYOUT = Layout()
+# each text colour and what it is drawn on, in the order their blends follow a
+# background's own colours in its palette (the title and site name; the label)
+BLENDS = ((LAYOUT.sand, LAYOUT.teal), (LAYOUT.ink, LAYOUT.orange))
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,9 @@ class _PalettePen:
         self.draw = ImageDraw.Draw(canvas)
 
     def box(self, box: tuple, radius: int, colour: str) -> None:
-        self.draw.rounded_rectangle(box, radius=radius, fill=_blend_index(colour, colour, 0))
+        # a flat colour: the first blend of a text colour drawn on it
+        text = next((t for t, under in BLENDS if under == colour), None)
+        self.draw.rounded_rectangle(box, radius=radius, fill=_blend_index(text, colour))
 
     def text(self, xy, text: str, face, colour: str, under: str, anchor=None) -> None:
         from PIL import Image, ImageDraw
@@ -177,7 +182,7 @@ class _PalettePen:
         # on Pillow's core images: Image.point() rounds its table anew on every call,
         # and Image.paste() would convert an "L" image to the palette by its grey
         # values, where the core paste copies the indexes as they are
-        shades = coverage.im.point(_shades(_blend_index(colour, under, 0)), None)
+        shades = coverage.im.point(_shades(_blend_index(colour, under)), None)
         inked = coverage.im.point(_INKED, None)
         self.canvas.im.paste(shades, (left, top, right, bottom), inked)
 
@@ -192,16 +197,10 @@ def _shades(base: int) -> list[int]:
     return [base + round(c * steps / 255) for c in range(256)]
 
 
-def _blend_index(colour: str, under: str, step: int) -> int:
-    """The palette index of `colour` drawn on `under` at blend `step`
-    (_palette()'s order; a colour on itself: the box behind the label)."""
-    L = LAYOUT
-    for n, pair in enumerate(((L.sand, L.teal), (L.ink, L.orange))):
-        if pair == (colour, under):
-            return L.palette + n * L.blends + step
-    if under == colour == L.orange:  # ink on orange, step 0, is the orange itself
-        return L.palette + L.blends
-    raise ValueError(f"no blend of {colour} on {under} in the palette")
+def _blend_index(colour: str, under: str) -> int:
+    """The palette index of the first blend of `colour` drawn on `under`:
+    `under` itself (BLENDS' order). Raises ValueError for a pair not there."""
+    return LAYOUT.palette + BLENDS.index((colour, under)) * LAYOUT.blends
 
 
 class _Face:
@@ -262,7 +261,7 @@ def _palette(background):
     own = background.reduce(4).quantize(L.palette, method=Image.Quantize.FASTOCTREE)
     colours = own.getpalette()[: 3 * L.palette]
     colours += [0] * (3 * L.palette - len(colours))
-    for text, under in ((L.sand, L.teal), (L.ink, L.orange)):
+    for text, under in BLENDS:
         a, b = _rgb(text), _rgb(under)
         for step in range(L.blends):
             t = step / (L.blends - 1)
