@@ -4,10 +4,13 @@ and the result is byte-identical to a clean build."""
 
 from __future__ import annotations
 
-import pytest
-from conftest import MINIMAL, TODAY, write_project
+import pickle
+import shutil
 
-from generator.build import compile_site
+import pytest
+from conftest import MINIMAL, TODAY, build, run_cli, write_project
+
+from generator.build import CACHE_FOLDER, MEMO_NAME, compile_site
 from generator.config import BuildOptions
 from generator.incremental.memo import Reuse
 
@@ -194,8 +197,6 @@ def test_scans_remembered_by_the_memo_still_report_in_a_fresh_process(tmp_path):
     """The link, raw-HTML and dose scans come back from the memo in a new
     `prehab build`: their warnings and errors must be the same as a cold
     build's, at the same lines."""
-    from conftest import run_cli
-
     root = write_project(
         tmp_path / "site",
         {
@@ -219,12 +220,6 @@ def test_a_small_edit_saves_a_delta_of_the_memo_and_the_next_build_reads_it(tmp_
     """After a one-page edit the memo is not written whole: a small delta
     beside it says what changed, and the builds after it still reuse the
     rest and give a clean build's bytes."""
-    import shutil
-
-    from conftest import build
-
-    from generator.build import CACHE_FOLDER, MEMO_NAME
-
     root = write_project(tmp_path / "site", {})
     base = root / CACHE_FOLDER / MEMO_NAME
     delta = base.with_name(MEMO_NAME + ".delta")
@@ -250,12 +245,6 @@ def test_a_small_edit_saves_a_delta_of_the_memo_and_the_next_build_reads_it(tmp_
 
 
 def test_a_memo_delta_not_signed_by_this_user_is_never_unpickled(tmp_path):
-    import pickle
-
-    from conftest import build
-
-    from generator.build import CACHE_FOLDER, MEMO_NAME
-
     root = write_project(tmp_path / "site", {})
     build(root, search=False)
 
@@ -276,8 +265,6 @@ def test_a_template_edited_between_two_builds_is_compiled_again_not_taken_from_t
 ):
     """Compiled templates come back from the memo in a fresh process; one
     whose text changed (itself, or a partial it imports) must show the change."""
-    from conftest import run_cli
-
     root = write_project(tmp_path / "site", {})
     assert run_cli("build", "--no-pdf", "--no-search", cwd=root).returncode == 0
     exercise = root / "site_output/exercises/goblet-squat/index.html"
