@@ -298,6 +298,15 @@ def make_project(tmp_path):
     return make
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """relative path -> bytes of every file under `folder`: a site compared whole."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 def build(root: Path, output: Path | None = None, **options):
     return build_site(root, output, BuildOptions(**{"pdf": False, **options}), today=TODAY)
 

@@ -14,18 +14,10 @@ import threading
 import time
 
 import pytest
-from conftest import HELD_CARDS_BUILD, run_cli
+from conftest import HELD_CARDS_BUILD, run_cli, snapshot
 
 from generator import cli
 from generator.lock import project_lock
-
-
-def snapshot(folder: pathlib.Path) -> dict:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.mark.parametrize(

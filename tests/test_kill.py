@@ -19,21 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HELD_CARDS_BUILD, REPO, run_cli, without_card_time_limit
+from conftest import HELD_CARDS_BUILD, REPO, run_cli, snapshot, without_card_time_limit
 
 from generator import cli
 from generator.write import MARKER
 
 HANG_GUARD = 300  # seconds: far beyond any build here; only a hang gets there
 GONE_GUARD = 60  # seconds for a dead build's workers to be gone (they go at once)
-
-
-def snapshot(folder: Path) -> dict:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def running(pid: int) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import snapshot
+
 from generator.search import index_search
 
 PAGE = (
@@ -22,12 +24,6 @@ def write_site(folder: Path, text: str) -> None:
         page.parent.mkdir(parents=True, exist_ok=True)
         page.unlink(missing_ok=True)  # as every build writes: a new file, never in place
         page.write_text(PAGE.format(title=slug.title(), text=text), encoding="utf-8")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def test_reindexing_a_folder_restored_from_the_cache_leaves_the_cached_index_as_it_was(tmp_path):

@@ -9,18 +9,9 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import build
+from conftest import build, snapshot
 
 from generator.write import MARKER
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
 
 ABOUT = "content/pages/about.md"
 TEAM = "content/pages/team.md"

@@ -7,18 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build, run_cli
+from conftest import build, run_cli, snapshot
 
 from generator.model import Output
 from generator.write import MARKER, UnsafeOutput, safe_destination, write_site
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_building_twice_and_in_two_folders_gives_identical_bytes(make_project, tmp_path):
