@@ -277,3 +277,26 @@ def test_a_template_edited_between_two_builds_is_compiled_again_not_taken_from_t
     assert run_cli("build", "--no-pdf", "--no-search", cwd=root).returncode == 0
     assert '<h1 class="t"' in exercise.read_text()
     assert 'class="routine-card r"' in routines.read_text()
+
+
+def test_a_memo_delta_is_applied_to_its_own_base_only(tmp_path):
+    """A delta names the base it was made from by that base's signature: a
+    delta for another base (one left from before the base was rewritten) is
+    never applied. Here a delta that forgets every page: applied, every page
+    renders again; named for another base, only the edited page does."""
+    from generator.incremental import memo_file
+    from generator.incremental.toolchain import toolchain
+
+    root = write_project(tmp_path / "site", {})
+    build(root, search=False)
+    base = root / CACHE_FOLDER / MEMO_NAME
+    memo = memo_file.load_memo(base)
+    forget_pages = [("pages", url) for url in memo.pages]
+    about = root / "content/pages/about.md"
+    for n, (signature, expected) in enumerate(
+        [(b"\0" * 32, ["/about/"]), (memo.origin.signature, sorted(memo.pages))]
+    ):
+        delta = (toolchain(), signature, {}, forget_pages)
+        memo_file.delta_of(base).write_bytes(memo_file._signed(delta))
+        about.write_text(f"---\ntitle: About\nsummary: Us.\n---\nEdit {n}.\n")
+        assert sorted(build(root, search=False).rendered_urls) == expected
