@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .remembered import remembered
-from .sanitize import ATTRS, IMAGE_ATTRS, TAGS, srcset_urls
+from .sanitize import ATTRS, IMAGE_ATTRS, TAGS, feed_leniently, srcset_urls
 
 WIKI_LINK = re.compile(r"\[\[\s*([^\]|]+?)\s*(?:\|\s*([^\]]+?)\s*)?\]\]")
 CITATION = re.compile(r"\[(@[^\]\[]+)\]")
@@ -59,7 +59,7 @@ class _RawUrls(HTMLParser):
 
 def _raw_urls(text: str) -> list[tuple[int, str, str]]:
     parser = _RawUrls()
-    parser.feed(AUTOLINK.sub(lambda m: " " * len(m.group(0)), text))
+    feed_leniently(parser, AUTOLINK.sub(lambda m: " " * len(m.group(0)), text))
     return parser.found
 
 

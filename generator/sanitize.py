@@ -169,6 +169,17 @@ class _RawHtml(HTMLParser):
                 self.removed.append(f"'{name}' attribute on <{tag}>")
 
 
+def feed_leniently(parser: HTMLParser, text: str) -> None:
+    """parser.feed(text) for an editor's raw text. Python 3.11's HTMLParser
+    raises AssertionError on a malformed declaration (']#<![    - <', found
+    by the fuzz test): what came before it is read, the rest is not taken for
+    HTML here (nh3, which cleans every converted body, keeps it as text)."""
+    try:
+        parser.feed(text)
+    except AssertionError:
+        pass
+
+
 @remembered
 def raw_html_problems(markdown: str, first_line: int) -> tuple[tuple[int, str], ...]:
     """(line, what) for each piece of raw HTML the sanitiser will remove.
@@ -182,7 +193,7 @@ def raw_html_problems(markdown: str, first_line: int) -> tuple[tuple[int, str], 
         if fence or "<" not in line:
             continue
         parser = _RawHtml()
-        parser.feed(AUTOLINK_OR_MAIL.sub("", re.sub(r"`[^`]*`", "", line)))
+        feed_leniently(parser, AUTOLINK_OR_MAIL.sub("", re.sub(r"`[^`]*`", "", line)))
         problems += [(first_line + offset, what) for what in parser.removed]
     return tuple(problems)
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 import yaml
 from conftest import MINIMAL, build, write_project
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.diagnostics import ContentErrors
@@ -123,6 +123,7 @@ def test_random_front_matter_text_never_crashes_the_build(tmp_path, text):
 
 @FUZZ
 @given(body=MARKDOWN)
+@example(body="]#<![    - <")  # a malformed declaration: Python 3.11's HTMLParser asserts
 def test_random_markdown_bodies_never_crash_the_build(tmp_path, body):
     root = fuzz_project(tmp_path)
     (root / PAGE).write_text(MINIMAL[PAGE] + body, encoding="utf-8")
