@@ -71,6 +71,26 @@ def test_every_real_change_builds(make_project):
     assert (root / "site_output/about/index.html").is_file()
 
 
+def test_a_hand_edited_added_or_emptied_output_builds_again(make_project):
+    root = make_project()
+    build(root)
+    page = root / "site_output/about/index.html"
+    clean = page.read_bytes()
+    page.write_bytes(clean.replace(b"</body>", b"<p>edited by hand</p></body>"))
+    assert not build(root).unchanged
+    assert page.read_bytes() == clean
+
+    stray = root / "site_output/about/notes.txt"
+    stray.write_text("left here")
+    assert not build(root).unchanged
+    assert not stray.exists()
+
+    (root / "site_output/empty-folder").mkdir()
+    assert not build(root).unchanged
+    assert not (root / "site_output/empty-folder").exists()
+    assert build(root).unchanged
+
+
 def test_the_command_says_nothing_changed_and_repeats_the_warnings(make_project):
     from conftest import run_cli
 

@@ -11,6 +11,7 @@ import functools
 import glob
 import hashlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -49,6 +50,9 @@ SYSTEM_LIBRARIES = (
     "libfontconfig.so*",
     "libfreetype.so*",
 )
+# one pattern for them all: a folder like /usr/lib/x86_64-linux-gnu lists
+# thousands of names, matched once each rather than once per library
+_SYSTEM_LIBRARY = re.compile("|".join(fnmatch.translate(p) for p in SYSTEM_LIBRARIES))
 LIBRARY_FOLDERS = (
     "/usr/lib",
     "/usr/lib/*-linux-gnu",
@@ -129,7 +133,7 @@ def system_files() -> list[str]:
             except OSError:
                 continue
             for name in names:
-                if any(fnmatch.fnmatchcase(name, lib) for lib in SYSTEM_LIBRARIES):
+                if _SYSTEM_LIBRARY.match(name):
                     lines.append(_stat_line(os.path.join(folder, name)))
     for folder in FONT_FOLDERS:
         for root, dirs, files in os.walk(os.path.expanduser(folder)):

@@ -128,20 +128,26 @@ def input_hash(
 
 
 def output_hash(output: Path) -> str:
-    """A hash over the output folder's listing; empty when there is none."""
+    """A hash over the output folder's listing; empty when there is none.
+    Every folder is listed by name and every file by size and time: an
+    added, removed or edited file shows, and a folder needs no stat call."""
     if not output.is_dir():
         return ""
-    digest = hashlib.sha256()
+    lines = []
     folders = [str(output)]
     while folders:
-        folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
-                info = entry.stat(follow_symlinks=False)
-                digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+                    lines.append(f"{entry.path}\0")
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    lines.append(
+                        f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}"
+                    )
+    lines.sort()  # listing order is the file system's: the hash must not depend on it
+    return hashlib.sha256("\0\0".join(lines).encode()).hexdigest()
 
 
 def warnings_of(records: list[dict]) -> list[Diagnostic]:
