@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from .incremental.memo_file import load_memo, save_memo
 from .incremental.uptodate import (
     CACHE_FOLDER,
     STAMP_NAME,
+    Check,
     Stamp,
     check,
     output_hash,
@@ -281,12 +283,16 @@ def build_site(
     today: dt.date | None = None,
     progress=None,
     session: Session | None = None,
+    checked: Check | None = None,
 ) -> BuildResult:
     """Build the site of `project` into `output` (default project/site_output).
     The previous output is replaced only when the whole build succeeded.
     Without a `session`, the memo comes from and goes back to the project's
     cache and the output folder is swapped whole; with one (the dev server),
-    the memo stays in memory and changed files are replaced in place."""
+    the memo stays in memory and changed files are replaced in place.
+    `checked`: the up-to-date check of these very arguments, made by a
+    caller that took the project lock for it and holds it still (the
+    command line), so it is neither taken nor checked again."""
     start = time.perf_counter()
     project = project.absolute()
     today = today or dt.date.today()
@@ -295,16 +301,15 @@ def build_site(
     # Objects alive before the build (a dev server's memo: hundreds of thousands
     # of small tuples) are left out of garbage collection while it runs: a full
     # collection in the middle of a rebuild costs 150 ms at 2,000 articles.
-    with (
-        project_lock(project, "prehab serve" if session else "prehab build", on_wait=progress),
-        frozen_gc(),
-    ):
+    held = checked is not None
+    lock = project_lock(project, "prehab serve" if session else "prehab build", on_wait=progress)
+    with nullcontext() if held else lock, frozen_gc():
         if session is not None:
             result = _build_in_place(project, output, options, today, progress, session)
         else:
-            result = _build_and_swap(project, output, options, today, progress)
+            result = _build_and_swap(project, output, options, today, progress, checked)
     result.output = output
-    result.seconds = time.perf_counter() - start
+    result.seconds = time.perf_counter() - start + (checked.seconds if held else 0.0)
     return result
 
 
@@ -323,10 +328,10 @@ def _build_in_place(
 
 
 def _build_and_swap(
-    project: Path, output: Path, options: BuildOptions, today: dt.date, progress
+    project: Path, output: Path, options: BuildOptions, today: dt.date, progress, checked
 ) -> BuildResult:
     start = time.perf_counter()
-    now = check(project, output, options, today)
+    now = checked or check(project, output, options, today)
     last = now.stamp
     if now.current:
         result = BuildResult(
@@ -344,6 +349,7 @@ def _build_and_swap(
     reuse = Reuse(load_memo(memo_path), output if now.untouched else None, project / CACHE_FOLDER)
     gc.freeze()  # the memo just loaded (a million small objects at 4,000 articles) too
     result = compile_site(project, options, today, reuse, progress)
+    result.timings = {"up-to-date check": now.seconds, **result.timings}
     dropped = dropped_addresses(output, result.outputs)  # read before the old site goes
     if progress:
         progress(f"writing {len(result.outputs) + len(result.copies)} files")

@@ -250,13 +250,30 @@ def _run_build(args) -> int:
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if _up_to_date(args, options):
-        return EXIT_OK
+    import datetime as dt
+
+    from .lock import project_lock
+
+    today = dt.date.today()  # one date for the check and the build
+    # One hold of the lock for the check and the build: the build uses this check, not its own
+    with project_lock(project, "prehab build", on_wait=_progress):
+        now = _up_to_date(args, options, today)
+        if now is None:
+            return EXIT_OK
+        return _build(args, options, project, today, now)
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _build(args, options: BuildOptions, project: Path, today, now) -> int:
     from .build import build_site
+    from .write import UnsafeOutput
 
     try:
         result = build_site(
-            args.project, args.output, options, progress=lambda msg: print(msg, file=sys.stderr)
+            args.project, args.output, options, today, progress=_progress, checked=now
         )
     except ContentErrors as exc:
         print_report(exc.report, project=project)
@@ -280,28 +297,26 @@ def _run_build(args) -> int:
     return EXIT_OK
 
 
-def _up_to_date(args, options: BuildOptions) -> bool:
+def _up_to_date(args, options: BuildOptions, today):
     """The quick path, before the build machinery is even imported: when
-    nothing changed since the last build, say so (with its warnings) and stop."""
-    import datetime as dt
+    nothing changed since the last build, say so (with its warnings) and
+    give None; else the check, for the build. The caller holds the lock."""
     import time
 
     from .incremental.uptodate import check, unchanged_summary, warnings_of
-    from .lock import project_lock
 
     start = time.perf_counter()
     project = args.project.absolute()
     output = (args.output or project / "site_output").absolute()
-    with project_lock(project, "prehab build", on_wait=lambda msg: print(msg, file=sys.stderr)):
-        now = check(project, output, options, dt.date.today())
+    now = check(project, output, options, today)
     if not now.current:
-        return False
+        return now
     print_report(Report(warnings_of(now.stamp.warnings)), project=project)
     seconds = time.perf_counter() - start
     print(unchanged_summary(now.stamp, output, seconds))
     if args.timings:
         print(f"stages: up-to-date check {seconds:.2f} s")
-    return True
+    return None
 
 
 def _run_serve(args) -> int:

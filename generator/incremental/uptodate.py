@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 from ..atomic import write_atomic
@@ -51,6 +52,7 @@ class Check:
     inputs: str  # the inputs' hash now
     files: dict[str, list]  # per-file hashes now, to remember
     untouched: bool  # the output folder is as the last build left it
+    seconds: float = 0.0  # how long the check took
 
     @property
     def current(self) -> bool:
@@ -59,9 +61,11 @@ class Check:
 
 def check(project: Path, output: Path, options: object, today: object) -> Check:
     """Compare the last build (its stamp under project/.prehab-cache) with now."""
+    start = time.perf_counter()
     stamp = read_stamp(project / CACHE_FOLDER / STAMP_NAME)
     inputs, files = input_hash(project, (options, str(today), str(output)), stamp.files)
-    return Check(stamp, inputs, files, bool(stamp.output) and stamp.output == output_hash(output))
+    untouched = bool(stamp.output) and stamp.output == output_hash(output)
+    return Check(stamp, inputs, files, untouched, time.perf_counter() - start)
 
 
 def unchanged_summary(stamp: Stamp, output: Path, seconds: float) -> str:
