@@ -6,6 +6,7 @@ unsafe output, 70 a bug in prehab, 74 an I/O error such as a full disk,
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import signal
 import sys
 import traceback
@@ -14,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import ContentErrors, Report
 from .init import add_commands
+from .lock import project_lock
 from .options import BuildOptions
 from .theme import labelled
 
@@ -250,10 +252,6 @@ def _run_build(args) -> int:
     except UnsafeOutput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    import datetime as dt
-
-    from .lock import project_lock
-
     today = dt.date.today()  # one date for the check and the build
     # One hold of the lock for the check and the build: the build uses this check, not its own
     with project_lock(project, "prehab build", on_wait=_progress):
@@ -289,34 +287,31 @@ def _build(args, options: BuildOptions, project: Path, today, now) -> int:
         return EXIT_USAGE
     print_report(result.report, project=project)
     print(result.summary())
-    if args.timings:
-        print(
-            "stages: "
-            + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items())
-        )
+    _print_stages(args, result.timings)
     return EXIT_OK
 
 
 def _up_to_date(args, options: BuildOptions, today):
-    """The quick path, before the build machinery is even imported: when
-    nothing changed since the last build, say so (with its warnings) and
-    give None; else the check, for the build. The caller holds the lock."""
-    import time
-
+    """The quick path, before the build machinery is imported: when nothing changed, say so
+    (with the last build's warnings) and give None; else the check. The caller holds the lock."""
     from .incremental.uptodate import check, unchanged_summary, warnings_of
 
-    start = time.perf_counter()
     project = args.project.absolute()
     output = (args.output or project / "site_output").absolute()
     now = check(project, output, options, today)
     if not now.current:
         return now
     print_report(Report(warnings_of(now.stamp.warnings)), project=project)
-    seconds = time.perf_counter() - start
-    print(unchanged_summary(now.stamp, output, seconds))
-    if args.timings:
-        print(f"stages: up-to-date check {seconds:.2f} s")
+    print(unchanged_summary(now.stamp, output, now.seconds))
+    _print_stages(args, {"up-to-date check": now.seconds})
     return None
+
+
+def _print_stages(args, timings: dict[str, float]) -> None:
+    if args.timings:
+        print(
+            "stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in timings.items())
+        )
 
 
 def _run_serve(args) -> int:
@@ -356,8 +351,9 @@ def _run_check(args) -> int:
     from .check import check_site, exit_status
 
     options = BuildOptions(drafts=args.drafts, future=args.future, base_url=args.base_url)
-    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
-    report = check_site(args.project, options, args.external, progress=log, strict=args.strict)
+    report = check_site(
+        args.project, options, args.external, progress=_progress, strict=args.strict
+    )
     items = labelled(report.errors + report.warnings, args.project)
     if args.format == "json":
         print(json.dumps([d.as_record() for d in items], indent=2))
@@ -373,22 +369,9 @@ def _run_check(args) -> int:
 
 
 def _run_schema(args) -> int:
-    from .schema_export import site_values, update_docs, write_schemas
+    from .schema_export import run_command
 
-    values = site_values(args.project)  # the project's own names, for completion
-    for path in write_schemas(args.output or args.project / "schemas", values):
-        print(path)
-    if args.docs:
-        from .error_codes import errors_markdown
-
-        changed = update_docs(args.docs)
-        print(
-            f"{args.docs}: front-matter reference {'updated' if changed else 'already up to date'}"
-        )
-        errors_doc = args.docs.parent / "errors.md"
-        errors_doc.write_text(errors_markdown(), encoding="utf-8")
-        print(errors_doc)
-    return EXIT_OK
+    return run_command(args)
 
 
 def _run_import(args) -> int:

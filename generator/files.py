@@ -333,3 +333,33 @@ def open_regular(path: Path | str) -> int:
         os.close(fd)
         raise OSError(f"{path}: not a regular file")
     return fd
+
+
+def copy_regular(real: str | Path, dest: Path) -> int:
+    """Copy the file the gate found at `real` (its real path, checked inside
+    the project) to a new file `dest`, opened as the gate opens files: a
+    link, pipe or device swapped in at `real` since the check, or a folder
+    on the way swapped for a link, is never followed or read. Returns the
+    bytes copied. Raises OSError (the build stops; the old site stays)."""
+    real = os.fspath(real)
+    fd = open_regular(real)
+    try:
+        opened = _opened_path(fd)
+        if opened is not None and opened != real:
+            raise OSError(
+                errno.EPERM,
+                f"the file moved while the build ran (it is now {opened}); build again",
+                real,
+            )
+        with os.fdopen(fd, "rb", closefd=False) as source, open(dest, "xb") as target:
+            return _copy(source, target)
+    finally:
+        os.close(fd)
+
+
+def _copy(source, target) -> int:
+    total = 0
+    while chunk := source.read(MIB):
+        target.write(chunk)
+        total += len(chunk)
+    return total

@@ -186,3 +186,21 @@ def update_docs(path: Path) -> bool:
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
+
+
+def run_command(args) -> int:
+    """`prehab schema [--output DIR] [--docs FILE]` (generator/cli.py parses it)."""
+    values = site_values(args.project)  # the project's own names, for completion
+    for path in write_schemas(args.output or args.project / "schemas", values):
+        print(path)
+    if args.docs:
+        from .error_codes import errors_markdown
+
+        changed = update_docs(args.docs)
+        print(
+            f"{args.docs}: front-matter reference {'updated' if changed else 'already up to date'}"
+        )
+        errors_doc = args.docs.parent / "errors.md"
+        errors_doc.write_text(errors_markdown(), encoding="utf-8")
+        print(errors_doc)
+    return 0

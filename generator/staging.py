@@ -21,6 +21,8 @@ import os
 import shutil
 from pathlib import Path
 
+from .files import copy_regular
+
 
 class Staging:
     """A staging folder that holds exactly the files `wanted` (relative
@@ -58,8 +60,9 @@ class Staging:
             return
         link(source, self._fresh(relative))
 
-    def copy(self, relative: str, source: Path) -> None:
-        shutil.copyfile(source, self._fresh(relative))
+    def copy(self, relative: str, source: Path) -> int:
+        """A content image copied from its real path, through the file gate's open."""
+        return copy_regular(source, self._fresh(relative))
 
     def _fresh(self, relative: str) -> Path:
         """The path of `relative` with no file there (an old one is unlinked,

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
+from .files import copy_regular
 from .staging import Staging, spare_of
 
 if TYPE_CHECKING:  # not imported at run time: `prehab build` checks --output before the model loads
@@ -119,8 +120,7 @@ def write_site(
             staging.write(item.path, item.data)
             total += len(item.data)
         for item in copies:
-            staging.copy(item.path, item.source)
-            total += item.source.stat().st_size
+            total += staging.copy(item.path, item.source)
         staging.write(
             MARKER, b"This folder is made by `prehab build` and replaced by each build.\n"
         )
@@ -289,7 +289,7 @@ def sync_folder(
             write_atomic(
                 safe_destination(out, item.path),
                 b"",
-                fill=lambda tmp, src=item.source: shutil.copyfile(src, tmp),
+                fill=lambda tmp, src=item.source: copy_regular(src, tmp),
             )
             changed += 1
     for gone in sorted(set(previous) - set(state)):

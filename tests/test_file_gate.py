@@ -379,3 +379,39 @@ def test_a_card_input_swapped_for_a_pipe_is_not_waited_on(tmp_path):
     worker.start()
     worker.join(timeout=10)  # O_NONBLOCK then fstat: no wait for a writer
     assert result == [""], "file_sha waited on a pipe"
+
+
+# The write stage copies a content image (a photo's original) from the real
+# path the gate checked. Swapped since then, it is not copied: the build stops
+# and the last good site stays.
+
+
+@pytest.mark.parametrize("swap", ["a link out", "a pipe", "its folder linked out"])
+def test_an_image_swapped_after_the_check_is_never_copied(tmp_path, planted, swap):
+    from generator.model import Copy, Output
+    from generator.write import write_site
+
+    folder = tmp_path / "project/content/images"
+    folder.mkdir(parents=True)
+    (folder / "photo.png").write_bytes(b"\x89PNG a photo")
+    (planted / "images").mkdir()
+    (planted / "images/photo.png").write_text(SECRET)
+    out = tmp_path / "project/site_output"
+    write_site(out, [Output("index.html", b"the last good site")], [])
+    copies = [Copy("images/photo.png", Path(os.path.realpath(folder / "photo.png")))]
+    if swap == "its folder linked out":
+        shutil.rmtree(folder)
+        folder.symlink_to(planted / "images")
+    else:
+        (folder / "photo.png").unlink()
+        if swap == "a link out":
+            (folder / "photo.png").symlink_to(planted / "images/photo.png")
+        else:
+            os.mkfifo(folder / "photo.png")  # opened without waiting, then refused
+    with pytest.raises(OSError):
+        write_site(out, [Output("index.html", b"a new site")], copies)
+    assert (out / "index.html").read_bytes() == b"the last good site"
+    written = [p for p in (tmp_path / "project").rglob("*") if "content" not in p.parts]
+    assert written and not any(
+        SECRET in p.read_text(errors="replace") for p in written if p.is_file()
+    )
