@@ -375,22 +375,6 @@ def _run_schema(args) -> int:
 
 
 def _run_import(args) -> int:
-    from .studies_import import import_studies
+    from .studies_import import run_command
 
-    if not args.file.is_file():
-        print(f"error: no such file: {args.file}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        result = import_studies(args.project, args.file)
-    except (ValueError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {args.file} as CSL-JSON or BibTeX: {exc}", file=sys.stderr)
-        return EXIT_CONTENT
-    for study_id in result.added:
-        print(f"added {study_id}")
-    for skipped in result.skipped:
-        print(f"skipped {skipped}")
-    print(
-        f"{len(result.added)} added, {len(result.skipped)} skipped; "
-        "write each new study's 'finding' in content/studies.yml"
-    )
-    return EXIT_OK
+    return run_command(args)

@@ -38,9 +38,12 @@ def _first(project: Path, kind: str, fallback: str) -> str:
 def _first_area(project: Path) -> str:
     import tomllib
 
-    try:
-        areas = tomllib.loads((project / "content/site.toml").read_text()).get("body_areas", {})
-    except (OSError, ValueError):
+    from .files import SETTINGS_LIMIT, Gate, Refusal
+
+    try:  # through the gate: a site.toml linked out of the project is not read
+        text = Gate(project).read(project / "content/site.toml", SETTINGS_LIMIT).decode()
+        areas = tomllib.loads(text).get("body_areas", {})
+    except (Refusal, ValueError):
         areas = {}
     return next(iter(areas), "lower-back")
 

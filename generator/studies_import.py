@@ -6,12 +6,16 @@ whose DOI is already in the registry is skipped."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .atomic import write_atomic
+from .files import MIB, Gate, Limit, Refusal, open_regular
 from .placeholders import STUDY_FINDING
 from .urls import slugify
 
@@ -190,15 +194,32 @@ def make_id(study: dict, taken: set[str]) -> str:
     return candidate
 
 
+EXPORT_LIMIT = Limit(64 * MIB, "a fixed limit for an export", "export fewer studies at a time")
+REGISTRY_LIMIT = Limit(64 * MIB, "a fixed limit for content/studies.yml", "split it")
+
+
+def read_export(source: Path) -> str:
+    """The export's text: a regular file (never a pipe that would block), capped.
+    It may be anywhere (the user names it); the registry is read through the gate."""
+    with os.fdopen(open_regular(source), "rb") as handle:
+        data = handle.read(EXPORT_LIMIT.bytes + 1)
+    if len(data) > EXPORT_LIMIT.bytes:
+        raise ValueError(EXPORT_LIMIT.message(len(data)))
+    return data.decode("utf-8")
+
+
 def import_studies(project: Path, source: Path) -> ImportResult:
+    """Raises ValueError (the export), OSError (reading it) or files.Refusal
+    (content/studies.yml is a link out of the project, a pipe, too large)."""
     registry = project / "content/studies.yml"
-    text = source.read_text(encoding="utf-8")
+    text = read_export(source)
     studies = (
         from_csl_json(text)
         if source.suffix.lower() in (".json", ".csljson") or text.lstrip().startswith(("[", "{"))
         else from_bibtex(text)
     )
-    existing_text = registry.read_text(encoding="utf-8") if registry.is_file() else ""
+    exists = os.path.lexists(registry)  # a link or a pipe there too: the gate says why
+    existing_text = Gate(project).read(registry, REGISTRY_LIMIT).decode() if exists else ""
     existing = yaml.safe_load(existing_text) or {}
     dois = {
         str(v.get("doi", "")).lower()
@@ -239,5 +260,34 @@ def import_studies(project: Path, source: Path) -> ImportResult:
     if new_entries:
         block = yaml.safe_dump(new_entries, sort_keys=False, allow_unicode=True, width=100)
         separator = "" if not existing_text or existing_text.endswith("\n") else "\n"
-        registry.write_text(existing_text + separator + block, encoding="utf-8")
+        # a new file renamed over the old: never written through a link
+        write_atomic(registry, (existing_text + separator + block).encode("utf-8"))
     return result
+
+
+def run_command(args) -> int:
+    """`prehab studies import FILE` (generator/cli.py parses it; its exit codes)."""
+    if not args.file.is_file():
+        what = "not a regular file" if os.path.exists(args.file) else "no such file"
+        print(f"error: {what}: {args.file}", file=sys.stderr)
+        return 2  # usage
+    try:
+        result = import_studies(args.project, args.file)
+    except ValueError as exc:  # UnicodeDecodeError too
+        print(f"error: cannot read {args.file} as CSL-JSON or BibTeX: {exc}", file=sys.stderr)
+        return 1  # content
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Refusal as exc:
+        print(f"error: {exc}; nothing was imported", file=sys.stderr)
+        return 1
+    for study_id in result.added:
+        print(f"added {study_id}")
+    for skipped in result.skipped:
+        print(f"skipped {skipped}")
+    print(
+        f"{len(result.added)} added, {len(result.skipped)} skipped; "
+        "write each new study's 'finding' in content/studies.yml"
+    )
+    return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import json
+import os
 import re
 import threading
 from pathlib import Path
@@ -250,6 +251,19 @@ def test_new_creates_files_that_build_and_refuses_to_overwrite(make_project):
     assert bad.returncode == 1 and "cannot make a file name" in bad.stderr
 
 
+def test_prehab_new_never_reads_a_site_toml_linked_out(make_project, tmp_path):
+    root = make_project()
+    outside = tmp_path / "outside.toml"
+    outside.write_text('title = "Not ours"\n[body_areas]\nsecret-area = "Secret"\n')
+    site = root / "content/site.toml"
+    site.unlink()
+    site.symlink_to(outside)
+    made = run_cli("new", "exercise", "Step down", cwd=root)
+    assert made.returncode == 0, made.stderr
+    text = (root / "content/exercises/step-down.md").read_text()
+    assert "secret-area" not in text and "body_areas: [lower-back]" in text
+
+
 def front_matter(path: Path) -> dict:
     data = yaml.safe_load(path.read_text().split("---\n")[1])
     return json.loads(
@@ -384,6 +398,32 @@ def test_studies_import_adds_new_studies_keeps_comments_and_skips_duplicate_dois
     assert build(root).report.errors == []
     cli = run_cli("studies", "import", str(bib), cwd=root)
     assert cli.returncode == 0 and "0 added, 1 skipped" in cli.stdout
+
+
+def test_studies_import_never_writes_through_a_registry_linked_out(make_project, tmp_path):
+    root = make_project()
+    outside = tmp_path / "outside-studies.yml"
+    outside.write_text("# not this project's\n")
+    registry = root / "content/studies.yml"
+    registry.unlink()
+    registry.symlink_to(outside)
+    bib = tmp_path / "export.bib"
+    bib.write_text(BIBTEX)
+    done = run_cli("studies", "import", str(bib), cwd=root)
+    assert done.returncode == 1, done.stderr
+    assert "content/studies.yml" in done.stderr and "outside the project" in done.stderr
+    assert "nothing was imported" in done.stderr and "Traceback" not in done.stderr
+    assert outside.read_text() == "# not this project's\n" and registry.is_symlink()
+
+
+def test_studies_import_from_a_pipe_says_so_at_once(make_project, tmp_path):
+    root = make_project()
+    before = (root / "content/studies.yml").read_text()
+    pipe = tmp_path / "export.json"
+    os.mkfifo(pipe)  # no writer: reading it would wait forever
+    done = run_cli("studies", "import", str(pipe), cwd=root)
+    assert done.returncode == 2 and f"not a regular file: {pipe}" in done.stderr, done.stderr
+    assert (root / "content/studies.yml").read_text() == before
 
 
 def test_demo_publication_passes_check_strict(demo_project):
