@@ -40,15 +40,38 @@ def fork_context():
     return multiprocessing.get_context("fork")
 
 
+def _prctl():
+    """libc's prctl (Linux), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
 def _death_signal() -> bool:
     """Ask the kernel for SIGKILL when the parent dies; False where it cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
+    prctl = _prctl()
+    return prctl is not None and prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+
+
+def dies_with_this_process(nice: int = 0):
+    """A `preexec_fn` for a program this process starts (Pagefind): the kernel
+    kills it when this process dies, SIGKILL included (Linux), and it runs at
+    `nice`. prctl is looked up here, before the fork: the child of a threaded
+    process must not load a library between fork and exec."""
+    parent, prctl, kill = os.getpid(), _prctl(), int(signal.SIGKILL)
+
+    def start() -> None:
+        if nice:
+            os.nice(nice)
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, kill, 0, 0, 0)  # kept across exec
+            if os.getppid() != parent:  # this process died before the request
+                os._exit(1)
+
+    return start
 
 
 def _watch_parent(parent: int) -> None:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from .atomic import write_atomic
+from .forking import dies_with_this_process
 from .write import link_or_copy
 
 UI_FILES = (
@@ -76,7 +77,8 @@ def _run_pagefind(folder: Path, target: Path, low_priority: bool) -> None:
     at `target`: those may be links to a cached index (restored above), and
     Pagefind rewrites its fixed-name files in place, which changed the cached
     index of other pages (the dev server re-indexing after a restore). The old
-    index stays served until the new one is complete."""
+    index stays served until the new one is complete. Pagefind dies with the
+    build, SIGKILL included (generator/forking.py)."""
     # a dot folder inside the site (no page links it; removed however Pagefind ends),
     # made with the usual permissions: a web server must read what is swapped in
     fresh = folder / f".pagefind-{os.getpid()}-{time.monotonic_ns()}"
@@ -87,7 +89,7 @@ def _run_pagefind(folder: Path, target: Path, low_priority: bool) -> None:
             capture_output=True,
             text=True,
             timeout=600,
-            preexec_fn=(lambda: os.nice(10)) if low_priority else None,
+            preexec_fn=dies_with_this_process(nice=10 if low_priority else 0),
         )
         if result.returncode != 0:
             raise SearchIndexError(

@@ -295,3 +295,43 @@ def test_sigkill_between_the_two_renames_leaves_a_state_the_next_build_repairs(m
     # beside it only the spare (the site it replaced, for the next build to reuse)
     assert [p.name for p in root.glob(".site_output.*")] == [".site_output.spare"]
     assert snapshot(root / ".site_output.spare") == before
+
+
+# A stand-in for Pagefind that never finishes: found on PYTHONPATH before the
+# real one, it is what the build's `python -m pagefind` runs (exec'd, like the
+# real package's launcher). It writes its pid, then waits.
+SLOW_PAGEFIND = """
+import os, sys, time
+with open(os.environ["PAGEFIND_PID_FILE"], "w") as handle:
+    handle.write(str(os.getpid()))
+time.sleep(600)
+"""
+
+
+def test_pagefind_dies_with_a_build_killed_by_sigkill(make_project, tmp_path):
+    root = make_project()
+    fake = tmp_path / "fake-pagefind/pagefind"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text(SLOW_PAGEFIND)
+    pid_file = tmp_path / "pagefind.pid"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(fake.parent), str(REPO)]),
+        "PAGEFIND_PID_FILE": str(pid_file),
+    }
+    build = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=root, env=env
+    )
+    try:
+        assert wait_until(lambda: pid_file.is_file() and pid_file.read_text()), "never indexed"
+        pagefind = int(pid_file.read_text())
+        assert running(pagefind) and parent_of(pagefind) == build.pid
+        build.kill()
+        build.wait(timeout=HANG_GUARD)
+        assert wait_until(lambda: not running(pagefind), GONE_GUARD), "Pagefind outlived the build"
+    finally:
+        build.kill()
+        if pid_file.is_file() and pid_file.read_text() and running(int(pid_file.read_text())):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    assert (root / "site_output").exists() is False  # the first build never swapped anything in
