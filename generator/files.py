@@ -342,19 +342,26 @@ def copy_regular(real: str | Path, dest: Path) -> int:
     on the way swapped for a link, is never followed or read. Returns the
     bytes copied. Raises OSError (the build stops; the old site stays)."""
     real = os.fspath(real)
-    fd = open_regular(real)
     try:
+        fd = os.open(real, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:  # gone, or the disk: as it is
+            raise
+        raise _changed(real, "it became a link") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _changed(real, "it became a pipe, socket or device")
         opened = _opened_path(fd)
         if opened is not None and opened != real:
-            raise OSError(
-                errno.EPERM,
-                f"the file moved while the build ran (it is now {opened}); build again",
-                real,
-            )
+            raise _changed(real, f"it moved (it is now {opened})")
         with os.fdopen(fd, "rb", closefd=False) as source, open(dest, "xb") as target:
             return _copy(source, target)
     finally:
         os.close(fd)
+
+
+def _changed(real: str, why: str) -> OSError:
+    return OSError(errno.EPERM, f"{why} since the build checked it; build again", real)
 
 
 def _copy(source, target) -> int:

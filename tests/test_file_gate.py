@@ -408,7 +408,7 @@ def test_an_image_swapped_after_the_check_is_never_copied(tmp_path, planted, swa
             (folder / "photo.png").symlink_to(planted / "images/photo.png")
         else:
             os.mkfifo(folder / "photo.png")  # opened without waiting, then refused
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="since the build checked it"):
         write_site(out, [Output("index.html", b"a new site")], copies)
     assert (out / "index.html").read_bytes() == b"the last good site"
     written = [p for p in (tmp_path / "project").rglob("*") if "content" not in p.parts]
