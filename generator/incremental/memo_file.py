@@ -44,13 +44,14 @@ _ERRORS = (
 
 @dataclass
 class Origin:
-    """The base a memo was read from: its signature, its size and its entries
-    (the objects themselves, kept alive so that `is` can tell them apart)."""
+    """The base a memo was read from: its signature, its size and its tables
+    as read (shallow copies: the entries themselves, kept alive so that `is`
+    can tell them apart), keyed as _tables() keys them."""
 
     path: Path
     signature: bytes
     size: int
-    entries: dict
+    tables: dict
 
 
 def load_memo(path: Path) -> Memo:
@@ -66,11 +67,11 @@ def load_memo(path: Path) -> Memo:
         return Memo()
     if made_by != toolchain() or not isinstance(memo, Memo):
         return Memo()
-    entries = _entries(memo)
+    tables = _tables(memo)  # before the delta: what the base holds
     _, delta = _read_signed(delta_of(path))
     if isinstance(delta, tuple) and len(delta) == 4 and delta[:2] == (made_by, signature):
         _apply(memo, delta[2], delta[3])
-    memo.origin = Origin(path, signature, path.stat().st_size, entries)
+    memo.origin = Origin(path, signature, path.stat().st_size, tables)
     return memo
 
 
@@ -79,11 +80,10 @@ def save_memo(path: Path, memo: Memo) -> None:
     that is small, else the whole memo as a new base. Pages' and share
     pictures' bytes are left out (the output folder holds those)."""
     stored = _stored(memo)
-    entries = _entries(stored)
+    tables = _tables(stored)
     origin = memo.origin
     if isinstance(origin, Origin) and origin.path == path and path.exists():
-        changed = {k: v for k, v in entries.items() if origin.entries.get(k, _MISSING) is not v}
-        removed = [k for k in origin.entries if k not in entries]
+        changed, removed = _delta(origin.tables, tables)
         data = _signed((toolchain(), origin.signature, changed, removed))
         if len(data) * REWRITE_AT < origin.size:
             write_atomic(delta_of(path), data)
@@ -91,7 +91,7 @@ def save_memo(path: Path, memo: Memo) -> None:
     data = _signed((toolchain(), stored))
     write_atomic(path, data)
     delta_of(path).unlink(missing_ok=True)
-    memo.origin = Origin(path, data[:32], len(data), entries)
+    memo.origin = Origin(path, data[:32], len(data), tables)
 
 
 def delta_of(path: Path) -> Path:
@@ -121,16 +121,31 @@ def _stored(memo: Memo) -> Memo:
     )
 
 
-def _entries(memo: Memo) -> dict:
-    """Every entry of every table, keyed (table, name): what a delta is made of."""
-    found = {}
-    for table in TABLES:
-        for name, value in getattr(memo, table).items():
-            found[(table, name)] = value
+def _tables(memo: Memo) -> dict[tuple, dict]:
+    """Every table of the memo, shallowly copied (a dict copy is one C call:
+    flattening 40,000 entries into (table, name) keys took 0.1 s at 4,000
+    articles), keyed (table,) or ("remembered", function)."""
+    found = {(table,): dict(getattr(memo, table)) for table in TABLES}
     for function, results in memo.remembered.items():
-        for args, value in results.items():
-            found[("remembered", function, args)] = value
+        found[("remembered", function)] = dict(results)
     return found
+
+
+def _delta(base: dict[tuple, dict], now: dict[tuple, dict]) -> tuple[dict, list]:
+    """What a delta is made of: every entry of `now` that is not the very
+    object `base` held, keyed (table, name) or ("remembered", function,
+    args), and the keys of the entries `base` held that are gone."""
+    changed, removed = {}, []
+    for key, table in now.items():
+        held = base.get(key, {})
+        changed.update(
+            {(*key, name): v for name, v in table.items() if held.get(name, _MISSING) is not v}
+        )
+        removed += [(*key, name) for name in held if name not in table]
+    for key, held in base.items():
+        if key not in now:
+            removed += [(*key, name) for name in held]
+    return changed, removed
 
 
 def _apply(memo: Memo, changed: dict, removed: list) -> None:
