@@ -307,6 +307,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def link(project: Path, rel: str, target: Path) -> None:
+    """Replace project/rel (a file or folder, if there) by a symlink to target."""
+    path = project / rel
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+
+
 def build(root: Path, output: Path | None = None, **options):
     return build_site(root, output, BuildOptions(**{"pdf": False, **options}), today=TODAY)
 

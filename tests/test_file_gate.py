@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SVG, build, build_errors
+from conftest import REPO, SVG, build, build_errors, link
 
 from generator.files import Gate, Limit, Refusal, is_junk
 
@@ -47,17 +47,6 @@ def planted(tmp_path) -> Path:
     (folder / "passwd").write_text(f"root:x:0:0:{SECRET}:/root:/bin/sh\n")
     (folder / "evil.css").write_text(f"body {{ content: '{SECRET}' }}\n")
     return folder
-
-
-def link(project: Path, rel: str, target: Path) -> None:
-    """Replace project/rel (a file or folder, if there) by a symlink to target."""
-    path = project / rel
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.symlink_to(target)
 
 
 # (link, what it points at under the planted folder)
