@@ -327,7 +327,8 @@ def _cannot_list(rel: str, exc: OSError) -> Diagnostic:
 
 def open_regular(path: Path | str) -> int:
     """A file descriptor on a regular file, never a pipe or device (for
-    callers that copy a file the gate listed). Raises OSError."""
+    callers that copy a file the gate listed). Raises OSError: ELOOP for a
+    link, no errno for a file that is not regular."""
     fd = os.open(path, _OPEN_FLAGS)
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
@@ -343,14 +344,12 @@ def copy_regular(real: str | Path, dest: Path) -> int:
     bytes copied. Raises OSError (the build stops; the old site stays)."""
     real = os.fspath(real)
     try:
-        fd = os.open(real, _OPEN_FLAGS)
+        fd = open_regular(real)
     except OSError as exc:
-        if exc.errno != errno.ELOOP:  # gone, or the disk: as it is
+        if exc.errno not in (errno.ELOOP, None):  # gone, or the disk: as it is
             raise
-        raise _changed(real, "it became a link") from exc
+        raise _changed(real, "it became a link, pipe or device") from exc
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _changed(real, "it became a pipe, socket or device")
         opened = _opened_path(fd)
         if opened is not None and opened != real:
             raise _changed(real, f"it moved (it is now {opened})")
